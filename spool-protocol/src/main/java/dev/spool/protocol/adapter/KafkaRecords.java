@@ -1,0 +1,106 @@
+package dev.spool.protocol.adapter;
+
+import dev.spool.protocol.record.SimpleRecord;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+/**
+ * The one thin adapter over kafka-clients' record classes, which are internal since 4.3 (DESIGN §5).
+ * Only what needs decompression or compression goes through here: decoding records for tools and
+ * timestamp searches, and building compressed batches. Never on the produce or fetch path.
+ */
+public final class KafkaRecords {
+    private KafkaRecords() {}
+
+    /** One record as stored, with its absolute offset and effective timestamp. */
+    public record DecodedRecord(
+            long offset, long timestamp, byte[] key, byte[] value, List<SimpleRecord.Header> headers) {}
+
+    /** Codec ids as in a batch's attributes. */
+    public static final int NONE = 0;
+
+    public static final int GZIP = 1;
+    public static final int SNAPPY = 2;
+    public static final int LZ4 = 3;
+    public static final int ZSTD = 4;
+
+    /** Decodes (and decompresses) every record of every batch in {@code batches}. */
+    public static List<DecodedRecord> decode(ByteBuffer batches) {
+        List<DecodedRecord> out = new ArrayList<>();
+        MemoryRecords records = MemoryRecords.readableRecords(batches.slice());
+        for (MutableRecordBatch batch : records.batches()) {
+            for (Record r : batch) {
+                out.add(toDecoded(r));
+            }
+        }
+        return out;
+    }
+
+    /** Decodes the records of the single batch at {@code pos} with the given size. */
+    public static List<DecodedRecord> decodeBatch(ByteBuffer buf, int pos, int size) {
+        return decode(buf.duplicate().position(pos).limit(pos + size));
+    }
+
+    private static DecodedRecord toDecoded(Record r) {
+        List<SimpleRecord.Header> headers = new ArrayList<>();
+        for (Header h : r.headers()) {
+            headers.add(new SimpleRecord.Header(h.key(), h.value()));
+        }
+        return new DecodedRecord(r.offset(), r.timestamp(), bytes(r.key()), bytes(r.value()), headers);
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        if (b == null) {
+            return null;
+        }
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    /** Builds one v2 batch with the given codec ({@link #NONE} .. {@link #ZSTD}) and base offset. */
+    public static ByteBuffer build(int codec, long baseOffset, List<SimpleRecord> records) {
+        Compression compression;
+        switch (codec) {
+            case NONE:
+                compression = Compression.NONE;
+                break;
+            case GZIP:
+                compression = Compression.gzip().build();
+                break;
+            case SNAPPY:
+                compression = Compression.snappy().build();
+                break;
+            case LZ4:
+                compression = Compression.lz4().build();
+                break;
+            case ZSTD:
+                compression = Compression.zstd().build();
+                break;
+            default:
+                throw new IllegalArgumentException("unknown codec " + codec);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(1024);
+        MemoryRecordsBuilder builder = MemoryRecords.builder(
+                buf, RecordBatch.CURRENT_MAGIC_VALUE, compression, TimestampType.CREATE_TIME, baseOffset);
+        for (SimpleRecord r : records) {
+            Header[] headers = new Header[r.headers().size()];
+            for (int i = 0; i < headers.length; i++) {
+                headers[i] = new RecordHeader(
+                        r.headers().get(i).key(), r.headers().get(i).value());
+            }
+            builder.append(r.timestamp(), r.key(), r.value(), headers);
+        }
+        return builder.build().buffer();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.spool.protocol.record;
+
+import org.apache.kafka.common.protocol.Errors;
+
+/** Why a batch was refused, with the Kafka error a produce response carries for it. */
+public enum BatchError {
+    NONE(Errors.NONE),
+    /** Bytes that do not form a batch: bad CRC, sizes that do not add up, a batch cut short. */
+    CORRUPT(Errors.CORRUPT_MESSAGE),
+    /** A well-formed batch with invalid content: record count or offsets inconsistent, bad codec. */
+    INVALID_RECORD(Errors.INVALID_RECORD),
+    /** Magic other than 2: Kafka 4 accepts only v2 batches. */
+    UNSUPPORTED_MAGIC(Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT),
+    /** A batch larger than {@code max.message.bytes}. */
+    TOO_LARGE(Errors.MESSAGE_TOO_LARGE);
+
+    private final Errors kafkaError;
+
+    BatchError(Errors kafkaError) {
+        this.kafkaError = kafkaError;
+    }
+
+    public Errors kafkaError() {
+        return kafkaError;
+    }
+}

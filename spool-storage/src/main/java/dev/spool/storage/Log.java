@@ -1,0 +1,722 @@
+package dev.spool.storage;
+
+import dev.spool.common.Time;
+import dev.spool.common.TopicPartition;
+import dev.spool.protocol.record.BatchError;
+import dev.spool.protocol.record.BatchValidator;
+import dev.spool.protocol.record.RecordBatch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log of one partition: an ordered list of {@link LogSegment}s in one directory, the last of which
+ * (the active segment) takes appends.
+ *
+ * <p>Offsets: {@code logStartOffset ≤ highWatermark ≤ logEndOffset} and
+ * {@code logStartOffset ≤ recoveryPoint ≤ logEndOffset} always hold. The log end offset is the offset
+ * the next appended record gets; the high watermark is advanced by the log's owner (replication);
+ * the recovery point is the offset below which everything is known to be on disk.
+ *
+ * <p>Lifecycle: {@link LogLoader#load} opens (and if needed recovers) a log; appends and reads until
+ * {@link #close}; or {@link #markOffline} after an I/O error, after which every call fails.
+ *
+ * <p>Thread-safety: appends, rolls, truncations and retention are serialized by a short lock; batch
+ * validation runs before it. Reads take no lock: they see an immutable snapshot of segment
+ * boundaries and the published log end offset.
+ */
+public final class Log implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Log.class);
+
+    /** ListOffsets' special timestamps. */
+    public static final long LATEST_TIMESTAMP = -1L;
+
+    public static final long EARLIEST_TIMESTAMP = -2L;
+    public static final long MAX_TIMESTAMP = -3L;
+    public static final long EARLIEST_LOCAL_TIMESTAMP = -4L;
+
+    /** A record's offset and timestamp, as ListOffsets answers (timestamp -1 where none applies). */
+    public record TimestampOffset(long timestamp, long offset) {}
+
+    private final Path dir;
+    private final TopicPartition topicPartition;
+    private final LogEnv env;
+    private final Time time;
+    private final ScheduledExecutorService background;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ConcurrentNavigableMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+
+    private volatile LogConfig config;
+    private volatile LogSegment activeSegment;
+    private volatile long logEndOffset;
+    private volatile long logStartOffset;
+    private volatile long highWatermark;
+    private volatile long recoveryPoint;
+    private volatile long lastFlushMs;
+    private volatile IOException offlineCause;
+    private long unflushedMessages;
+
+    Log(
+            Path dir,
+            TopicPartition topicPartition,
+            LogConfig config,
+            LogEnv env,
+            List<LogSegment> loaded,
+            LogLoader.Offsets offsets) {
+        this.dir = dir;
+        this.topicPartition = topicPartition;
+        this.config = config;
+        this.env = env;
+        this.time = env.time();
+        this.background = env.background();
+        for (LogSegment s : loaded) {
+            segments.put(s.baseOffset(), s);
+        }
+        this.activeSegment = segments.lastEntry().getValue();
+        this.logEndOffset = offsets.logEndOffset();
+        this.logStartOffset = offsets.logStartOffset();
+        this.recoveryPoint = offsets.recoveryPoint();
+        this.highWatermark = offsets.highWatermark();
+        this.lastFlushMs = time.milliseconds();
+        checkOffsets();
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    /** Replaces the configuration; takes effect for the next append, roll and retention pass. */
+    public void updateConfig(LogConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long highWatermark() {
+        return highWatermark;
+    }
+
+    public long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    /** Bytes in all segments. */
+    public long size() {
+        long total = 0;
+        for (LogSegment s : segments.values()) {
+            total += s.size();
+        }
+        return total;
+    }
+
+    public int numberOfSegments() {
+        return segments.size();
+    }
+
+    /** Base offsets of the segments, oldest first. */
+    public List<Long> segmentBaseOffsets() {
+        return new ArrayList<>(segments.keySet());
+    }
+
+    public boolean isOffline() {
+        return offlineCause != null;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Append
+
+    /**
+     * Appends a producer's batches: validates them (outside the lock), then assigns offsets in place,
+     * stamps the leader epoch and, if configured, LogAppendTime, and writes them with one write. An
+     * invalid batch fails the whole append and nothing is written. The buffer's content is changed.
+     */
+    public AppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch) throws LogOfflineException {
+        LogConfig cfg = config;
+        BatchValidator.Result v = BatchValidator.validate(batches, cfg.maxMessageBytes());
+        if (!v.ok()) {
+            return AppendResult.failed(v.error(), v.message(), logStartOffset);
+        }
+        if (batches.remaining() > cfg.segmentBytes()) {
+            return AppendResult.failed(
+                    BatchError.TOO_LARGE,
+                    "append of " + batches.remaining() + " bytes exceeds segment.bytes " + cfg.segmentBytes(),
+                    logStartOffset);
+        }
+        lock.lock();
+        try {
+            checkOnline();
+            long now = time.milliseconds();
+            boolean logAppendTime = cfg.timestampType() == LogConfig.TimestampType.LOG_APPEND_TIME;
+            long first = logEndOffset;
+            long next = first;
+            for (int pos = batches.position(); pos < batches.limit(); pos += RecordBatch.sizeInBytes(batches, pos)) {
+                RecordBatch.setBaseOffset(batches, pos, next);
+                RecordBatch.setPartitionLeaderEpoch(batches, pos, leaderEpoch);
+                if (logAppendTime) {
+                    RecordBatch.setLogAppendTime(batches, pos, now);
+                }
+                next = RecordBatch.nextOffset(batches, pos);
+            }
+            write(batches, next, v.recordCount(), now);
+            return new AppendResult(BatchError.NONE, null, first, next - 1, logAppendTime ? now : -1, logStartOffset);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Appends batches that already carry their offsets (a follower copying its leader). They must be
+     * intact and start at or after the log end offset.
+     */
+    public AppendResult appendAsFollower(ByteBuffer batches) throws LogOfflineException {
+        int end = batches.limit();
+        long records = 0;
+        for (int pos = batches.position(); pos < end; pos += RecordBatch.sizeInBytes(batches, pos)) {
+            String problem = BatchValidator.checkIntact(batches, pos, end);
+            if (problem != null) {
+                return AppendResult.failed(BatchError.CORRUPT, problem, logStartOffset);
+            }
+            records += RecordBatch.lastOffsetDelta(batches, pos) + 1L;
+        }
+        if (!batches.hasRemaining()) {
+            return AppendResult.failed(BatchError.CORRUPT, "no record batch", logStartOffset);
+        }
+        lock.lock();
+        try {
+            checkOnline();
+            long first = RecordBatch.baseOffset(batches, batches.position());
+            if (first < logEndOffset) {
+                return AppendResult.failed(
+                        BatchError.INVALID_RECORD,
+                        "batch offset " + first + " is below the log end offset " + logEndOffset,
+                        logStartOffset);
+            }
+            long next = first;
+            for (int pos = batches.position(); pos < end; pos += RecordBatch.sizeInBytes(batches, pos)) {
+                if (RecordBatch.baseOffset(batches, pos) < next) {
+                    return AppendResult.failed(BatchError.INVALID_RECORD, "batch offsets go backwards", logStartOffset);
+                }
+                next = RecordBatch.nextOffset(batches, pos);
+            }
+            write(batches, next, records, time.milliseconds());
+            return new AppendResult(BatchError.NONE, null, first, next - 1, -1, logStartOffset);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes validated batches ending before {@code next}; caller holds the lock. */
+    private void write(ByteBuffer batches, long next, long records, long now) throws LogOfflineException {
+        try {
+            LogSegment segment = maybeRoll(batches.remaining(), next - 1, now);
+            segment.append(batches);
+        } catch (IOException e) {
+            throw markOffline("append to " + topicPartition, e);
+        }
+        logEndOffset = next;
+        unflushedMessages += records;
+        if (unflushedMessages >= config.flushMessages()) {
+            flush();
+        }
+    }
+
+    private LogSegment maybeRoll(int bytes, long lastOffset, long now) throws IOException {
+        LogSegment active = activeSegment;
+        if (active.shouldRoll(bytes, lastOffset, config, now)) {
+            return roll(now);
+        }
+        return active;
+    }
+
+    /** Starts a new active segment at the log end offset; the old one becomes read-only. */
+    public void roll() throws LogOfflineException {
+        lock.lock();
+        try {
+            checkOnline();
+            roll(time.milliseconds());
+        } catch (IOException e) {
+            throw markOffline("roll of " + topicPartition, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private LogSegment roll(long now) throws IOException {
+        LogSegment old = activeSegment;
+        long newBase = logEndOffset;
+        if (old.baseOffset() == newBase && old.size() == 0) {
+            return old; // already empty at this offset
+        }
+        old.onBecomeInactive();
+        LogSegment fresh = LogSegment.create(dir, newBase, config, env);
+        segments.put(newBase, fresh);
+        activeSegment = fresh;
+        LOG.debug("Rolled {} to a new segment at offset {}", topicPartition, newBase);
+        return fresh;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Read
+
+    /**
+     * Reads whole batches starting with the one holding {@code startOffset}, from a single segment:
+     * at most {@code maxBytes} (but the first batch whole even if larger, when {@code minOneBatch}),
+     * and nothing at or beyond {@code upperBound} (an offset at a batch boundary: the high watermark
+     * for consumers, the log end offset for followers). An offset outside
+     * [{@code logStartOffset}, {@code logEndOffset}] gives {@link ReadResult.Status#OFFSET_OUT_OF_RANGE}.
+     */
+    public ReadResult read(long startOffset, int maxBytes, long upperBound, boolean minOneBatch)
+            throws LogOfflineException {
+        checkOnline();
+        long end = logEndOffset;
+        long start = logStartOffset;
+        if (startOffset < start || startOffset > end) {
+            return new ReadResult(ReadResult.Status.OFFSET_OUT_OF_RANGE, null, start, end);
+        }
+        long bound = Math.min(upperBound, end);
+        try {
+            Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
+            if (entry == null) {
+                entry = segments.firstEntry();
+            }
+            while (entry != null && startOffset < bound) {
+                LogSegment segment = entry.getValue();
+                int maxPosition = maxPosition(segment, bound);
+                FileSlice slice = segment.read(startOffset, maxBytes, maxPosition, minOneBatch);
+                if (slice != null) {
+                    return new ReadResult(ReadResult.Status.OK, slice, start, end);
+                }
+                entry = segments.higherEntry(entry.getKey());
+            }
+        } catch (IOException e) {
+            throw markOffline("read of " + topicPartition, e);
+        }
+        return new ReadResult(ReadResult.Status.OK, FileSlice.empty(activeSegment.channel()), start, end);
+    }
+
+    /** The file position in {@code segment} where offset {@code bound} starts (or its end). */
+    private int maxPosition(LogSegment segment, long bound) throws IOException {
+        Map.Entry<Long, LogSegment> next = segments.higherEntry(segment.baseOffset());
+        if (next != null && next.getKey() <= bound) {
+            return Integer.MAX_VALUE;
+        }
+        if (bound >= logEndOffset) {
+            return Integer.MAX_VALUE;
+        }
+        LogSegment.BatchPosition at = segment.translateOffset(bound, segment.size());
+        return at == null ? Integer.MAX_VALUE : at.position();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Offsets by timestamp
+
+    /**
+     * ListOffsets: {@link #EARLIEST_TIMESTAMP}, {@link #LATEST_TIMESTAMP}, {@link #MAX_TIMESTAMP},
+     * {@link #EARLIEST_LOCAL_TIMESTAMP}, or the first record whose timestamp is at least
+     * {@code timestamp}. Returns null if no record qualifies.
+     */
+    public TimestampOffset fetchOffsetByTimestamp(long timestamp) throws LogOfflineException {
+        checkOnline();
+        if (timestamp == EARLIEST_TIMESTAMP || timestamp == EARLIEST_LOCAL_TIMESTAMP) {
+            return new TimestampOffset(RecordBatch.NO_TIMESTAMP, logStartOffset);
+        }
+        if (timestamp == LATEST_TIMESTAMP) {
+            return new TimestampOffset(RecordBatch.NO_TIMESTAMP, logEndOffset);
+        }
+        try {
+            if (timestamp == MAX_TIMESTAMP) {
+                return maxTimestampOffset();
+            }
+            if (timestamp < 0) {
+                return null;
+            }
+            for (LogSegment segment : segments.values()) {
+                if (segment.size() == 0 || segment.maxTimestampSoFar() < timestamp) {
+                    continue;
+                }
+                long from = Math.max(segment.timeIndex().lookupStartOffset(timestamp), logStartOffset);
+                TimestampOffset found = TimestampSearch.search(segment, from, timestamp, logStartOffset);
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw markOffline("offset lookup in " + topicPartition, e);
+        }
+    }
+
+    private TimestampOffset maxTimestampOffset() throws IOException {
+        LogSegment best = null;
+        for (LogSegment segment : segments.values()) {
+            if (segment.size() > 0 && (best == null || segment.maxTimestampSoFar() > best.maxTimestampSoFar())) {
+                best = segment;
+            }
+        }
+        if (best == null || best.maxTimestampSoFar() < 0) {
+            return null;
+        }
+        long ts = best.maxTimestampSoFar();
+        return TimestampSearch.search(best, best.offsetOfMaxTimestampSoFar(), ts, logStartOffset);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Offsets moved by the owner
+
+    /** Sets the high watermark, clamped to [logStartOffset, logEndOffset]; returns the value set. */
+    public long updateHighWatermark(long offset) {
+        lock.lock();
+        try {
+            highWatermark = Math.max(logStartOffset, Math.min(offset, logEndOffset));
+            return highWatermark;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * DeleteRecords: advances the log start offset to {@code offset} (never backwards, never past the
+     * high watermark) and deletes segments that lie wholly below it. Returns the new log start offset,
+     * or -1 if {@code offset} is beyond the high watermark.
+     */
+    public long deleteRecordsBefore(long offset) throws LogOfflineException {
+        lock.lock();
+        try {
+            checkOnline();
+            if (offset > highWatermark) {
+                return -1;
+            }
+            if (offset > logStartOffset) {
+                logStartOffset = offset;
+                recoveryPoint = Math.max(recoveryPoint, offset);
+            }
+            deleteSegments((segment, next) -> next != null && next.baseOffset() <= logStartOffset, "log start offset");
+            return logStartOffset;
+        } catch (IOException e) {
+            throw markOffline("delete records of " + topicPartition, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * One retention pass: deletes the oldest segments that lie below the high watermark and are past
+     * {@code retention.ms} (by their largest timestamp), beyond {@code retention.bytes}, or wholly below
+     * the log start offset. Returns the number of segments deleted.
+     */
+    public int deleteOldSegments() throws LogOfflineException {
+        lock.lock();
+        try {
+            checkOnline();
+            LogConfig cfg = config;
+            long now = time.milliseconds();
+            int deleted = deleteSegments(
+                    (segment, next) -> next != null && next.baseOffset() <= logStartOffset, "log start offset");
+            if (cfg.retentionMs() >= 0) {
+                deleted += deleteSegments(
+                        (segment, next) -> now - segment.largestTimestamp() > cfg.retentionMs(), "retention.ms");
+            }
+            if (cfg.retentionBytes() >= 0) {
+                long[] excess = {size() - cfg.retentionBytes()};
+                deleted += deleteSegments(
+                        (segment, next) -> {
+                            if (excess[0] - segment.size() >= 0) {
+                                excess[0] -= segment.size();
+                                return true;
+                            }
+                            return false;
+                        },
+                        "retention.bytes");
+            }
+            return deleted;
+        } catch (IOException e) {
+            throw markOffline("retention of " + topicPartition, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    private interface SegmentPredicate {
+        boolean test(LogSegment segment, LogSegment next) throws IOException;
+    }
+
+    /** Deletes the longest prefix of segments that satisfy {@code predicate} and lie below the HW. */
+    private int deleteSegments(SegmentPredicate predicate, String reason) throws IOException {
+        List<LogSegment> deletable = new ArrayList<>();
+        List<LogSegment> all = new ArrayList<>(segments.values());
+        for (int i = 0; i < all.size(); i++) {
+            LogSegment segment = all.get(i);
+            LogSegment next = i + 1 < all.size() ? all.get(i + 1) : null;
+            long segmentEnd = next != null ? next.baseOffset() : logEndOffset;
+            boolean belowHighWatermark = segmentEnd <= highWatermark;
+            boolean emptyActive = next == null && segment.size() == 0;
+            if (!belowHighWatermark || emptyActive || !predicate.test(segment, next)) {
+                break;
+            }
+            deletable.add(segment);
+        }
+        if (deletable.isEmpty()) {
+            return 0;
+        }
+        if (deletable.size() == all.size()) {
+            roll(time.milliseconds()); // always keep an active segment
+        }
+        for (LogSegment segment : deletable) {
+            segments.remove(segment.baseOffset());
+        }
+        long newStart = segments.firstKey();
+        if (newStart > logStartOffset) {
+            logStartOffset = newStart;
+        }
+        recoveryPoint = Math.max(recoveryPoint, logStartOffset);
+        LOG.info(
+                "Deleting {} segment(s) of {} by {}; log start offset now {}",
+                deletable.size(),
+                topicPartition,
+                reason,
+                logStartOffset);
+        scheduleDeletion(deletable);
+        return deletable.size();
+    }
+
+    private void scheduleDeletion(Collection<LogSegment> toDelete) throws IOException {
+        for (LogSegment segment : toDelete) {
+            segment.renameForDeletion();
+        }
+        List<LogSegment> copy = List.copyOf(toDelete);
+        Runnable task = () -> {
+            for (LogSegment segment : copy) {
+                try {
+                    segment.deleteFiles();
+                } catch (IOException e) {
+                    LOG.warn("Could not delete {}", segment.logFile(), e);
+                }
+            }
+        };
+        long delay = config.fileDeleteDelayMs();
+        if (background == null) {
+            task.run();
+        } else {
+            background.schedule(task, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Truncation (replication)
+
+    /**
+     * Removes every record at or after {@code offset}. A batch that holds {@code offset} is removed whole,
+     * so the log end offset becomes at most {@code offset}. Returns true if anything was removed.
+     */
+    public boolean truncateTo(long offset) throws LogOfflineException {
+        if (offset < 0) {
+            throw new IllegalArgumentException("cannot truncate to a negative offset " + offset);
+        }
+        lock.lock();
+        try {
+            checkOnline();
+            if (offset >= logEndOffset) {
+                return false;
+            }
+            if (offset <= segments.firstKey()) {
+                truncateFullyAndStartAtLocked(offset);
+                return true;
+            }
+            List<LogSegment> removed =
+                    new ArrayList<>(segments.tailMap(offset, false).values());
+            LogSegment holder = segments.floorEntry(offset).getValue();
+            for (LogSegment s : removed) {
+                segments.remove(s.baseOffset());
+            }
+            if (!removed.isEmpty()) {
+                holder.offsetIndex().resizeForAppends(config.segmentIndexBytes());
+                holder.timeIndex().resizeForAppends(config.segmentIndexBytes());
+                activeSegment = holder;
+                scheduleDeletion(removed);
+            }
+            holder.truncateTo(offset);
+            logEndOffset = holder.readNextOffset();
+            clampOffsets();
+            return true;
+        } catch (IOException e) {
+            throw markOffline("truncation of " + topicPartition, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes the whole log and starts it empty at {@code offset} (a follower far behind its leader). */
+    public void truncateFullyAndStartAt(long offset) throws LogOfflineException {
+        lock.lock();
+        try {
+            checkOnline();
+            truncateFullyAndStartAtLocked(offset);
+        } catch (IOException e) {
+            throw markOffline("truncation of " + topicPartition, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void truncateFullyAndStartAtLocked(long offset) throws IOException {
+        List<LogSegment> all = new ArrayList<>(segments.values());
+        segments.clear();
+        scheduleDeletion(all);
+        LogSegment fresh = LogSegment.create(dir, offset, config, env);
+        segments.put(offset, fresh);
+        activeSegment = fresh;
+        logEndOffset = offset;
+        logStartOffset = offset;
+        highWatermark = offset;
+        recoveryPoint = offset;
+        unflushedMessages = 0;
+    }
+
+    private void clampOffsets() {
+        highWatermark = Math.min(highWatermark, logEndOffset);
+        recoveryPoint = Math.min(recoveryPoint, logEndOffset);
+        logStartOffset = Math.min(logStartOffset, logEndOffset);
+        checkOffsets();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Durability
+
+    /** Forces everything appended so far to disk and moves the recovery point to the log end offset. */
+    public void flush() throws LogOfflineException {
+        checkOnline();
+        long upTo = logEndOffset;
+        try {
+            for (LogSegment segment :
+                    segments.tailMap(segmentFloorKey(recoveryPoint), true).values()) {
+                segment.flush();
+            }
+        } catch (IOException e) {
+            throw markOffline("flush of " + topicPartition, e);
+        }
+        lock.lock();
+        try {
+            if (upTo > recoveryPoint) {
+                recoveryPoint = Math.min(upTo, logEndOffset);
+            }
+            unflushedMessages = 0;
+            lastFlushMs = time.milliseconds();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long segmentFloorKey(long offset) {
+        Long key = segments.floorKey(offset);
+        return key == null ? segments.firstKey() : key;
+    }
+
+    /** Flushes if {@code flush.ms} has passed since the last flush and there is something to flush. */
+    public void maybeFlushByTime() throws LogOfflineException {
+        long now = time.milliseconds();
+        if (recoveryPoint < logEndOffset && now - lastFlushMs >= config.flushMs()) {
+            flush();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Lifecycle and faults
+
+    private void checkOnline() throws LogOfflineException {
+        IOException cause = offlineCause;
+        if (cause != null) {
+            throw new LogOfflineException("log " + topicPartition + " in " + dir + " is offline", cause);
+        }
+    }
+
+    /** Takes the log offline after an I/O error; returns the exception to throw. */
+    LogOfflineException markOffline(String what, IOException e) {
+        if (e instanceof LogOfflineException) {
+            return (LogOfflineException) e;
+        }
+        offlineCause = e;
+        LOG.error("Log {} in {} is offline after an I/O error during {}", topicPartition, dir, what, e);
+        return new LogOfflineException("log " + topicPartition + " is offline: " + what + " failed: " + e, e);
+    }
+
+    private void checkOffsets() {
+        assert logStartOffset <= highWatermark && highWatermark <= logEndOffset
+                : "offsets out of order: start " + logStartOffset + " hw " + highWatermark + " end " + logEndOffset;
+        assert logStartOffset <= recoveryPoint && recoveryPoint <= logEndOffset
+                : "recovery point " + recoveryPoint + " outside [" + logStartOffset + ", " + logEndOffset + "]";
+    }
+
+    /** Seals the active segment's indexes and closes every file. Does not flush. */
+    @Override
+    public void close() throws IOException {
+        lock.lock();
+        try {
+            for (LogSegment s : segments.values()) {
+                if (isOffline()) {
+                    s.closeQuietly();
+                } else {
+                    s.close();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the files without sealing anything (simulates a crash in tests; used for offline logs). */
+    void closeWithoutSealing() {
+        for (LogSegment s : segments.values()) {
+            s.closeQuietly();
+        }
+    }
+
+    /** Deletes all segment files (the directory itself is removed by the manager). */
+    void deleteAllSegments() {
+        lock.lock();
+        try {
+            for (LogSegment s : segments.values()) {
+                try {
+                    s.deleteFiles();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            segments.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Log(" + topicPartition + ", start=" + logStartOffset + ", hw=" + highWatermark + ", end=" + logEndOffset
+                + ", segments=" + segments.size() + ")";
+    }
+}

@@ -1,0 +1,92 @@
+package dev.spool.storage;
+
+import static dev.spool.common.config.ConfigDef.Type.INT;
+import static dev.spool.common.config.ConfigDef.Type.LONG;
+import static dev.spool.common.config.ConfigDef.Type.STRING;
+import static dev.spool.common.config.ConfigDef.atLeast;
+import static dev.spool.common.config.ConfigDef.oneOf;
+
+import dev.spool.common.config.ConfigDef;
+import dev.spool.common.config.ParsedConfig;
+import java.util.Map;
+
+/**
+ * Per-log (topic-level) configuration, with Kafka's key names and defaults. Immutable; a config
+ * change replaces the log's instance.
+ */
+public record LogConfig(
+        int segmentBytes,
+        long segmentMs,
+        int segmentIndexBytes,
+        int indexIntervalBytes,
+        int maxMessageBytes,
+        TimestampType timestampType,
+        long retentionMs,
+        long retentionBytes,
+        long flushMessages,
+        long flushMs,
+        long fileDeleteDelayMs) {
+
+    /** Which timestamp a batch keeps: the producer's or the broker's append time. */
+    public enum TimestampType {
+        CREATE_TIME,
+        LOG_APPEND_TIME
+    }
+
+    public static final String SEGMENT_BYTES = "segment.bytes";
+    public static final String SEGMENT_MS = "segment.ms";
+    public static final String SEGMENT_INDEX_BYTES = "segment.index.bytes";
+    public static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
+    public static final String RETENTION_MS = "retention.ms";
+    public static final String RETENTION_BYTES = "retention.bytes";
+    public static final String FLUSH_MESSAGES = "flush.messages";
+    public static final String FLUSH_MS = "flush.ms";
+    public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
+
+    /** The smallest segment Kafka allows: one batch header must fit. */
+    public static final int MIN_SEGMENT_BYTES = 14;
+
+    public static final ConfigDef DEF = new ConfigDef()
+            .define(SEGMENT_BYTES, INT, "1073741824", atLeast(MIN_SEGMENT_BYTES), "Size of a log segment file")
+            .define(SEGMENT_MS, LONG, "604800000", atLeast(1), "Time after which a segment is rolled")
+            .define(SEGMENT_INDEX_BYTES, INT, "10485760", atLeast(8), "Size of the offset and time index files")
+            .define(INDEX_INTERVAL_BYTES, INT, "4096", atLeast(0), "Bytes between offset index entries")
+            .define(MAX_MESSAGE_BYTES, INT, "1048588", atLeast(0), "Largest record batch accepted")
+            .define(
+                    MESSAGE_TIMESTAMP_TYPE,
+                    STRING,
+                    "CreateTime",
+                    oneOf("CreateTime", "LogAppendTime"),
+                    "CreateTime or LogAppendTime")
+            .define(RETENTION_MS, LONG, "604800000", atLeast(-1), "Age after which segments are deleted; -1: never")
+            .define(RETENTION_BYTES, LONG, "-1", atLeast(-1), "Size above which old segments are deleted; -1: never")
+            .define(FLUSH_MESSAGES, LONG, String.valueOf(Long.MAX_VALUE), atLeast(1), "Messages between fsyncs")
+            .define(FLUSH_MS, LONG, String.valueOf(Long.MAX_VALUE), atLeast(0), "Milliseconds between fsyncs")
+            .define(FILE_DELETE_DELAY_MS, LONG, "60000", atLeast(0), "Delay before deleted files are removed");
+
+    /** Kafka's defaults for every key. */
+    public static LogConfig defaults() {
+        return from(Map.of());
+    }
+
+    /** Parses topic-level overrides; bad values throw a {@code ConfigException} naming key and value. */
+    public static LogConfig from(Map<String, ?> props) {
+        ParsedConfig c = DEF.parse(props);
+        return new LogConfig(
+                c.getInt(SEGMENT_BYTES),
+                c.getLong(SEGMENT_MS),
+                c.getInt(SEGMENT_INDEX_BYTES),
+                c.getInt(INDEX_INTERVAL_BYTES),
+                c.getInt(MAX_MESSAGE_BYTES),
+                "LogAppendTime".equals(c.getString(MESSAGE_TIMESTAMP_TYPE))
+                        ? TimestampType.LOG_APPEND_TIME
+                        : TimestampType.CREATE_TIME,
+                c.getLong(RETENTION_MS),
+                c.getLong(RETENTION_BYTES),
+                c.getLong(FLUSH_MESSAGES),
+                c.getLong(FLUSH_MS),
+                c.getLong(FILE_DELETE_DELAY_MS));
+    }
+}

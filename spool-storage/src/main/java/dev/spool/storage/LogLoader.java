@@ -1,0 +1,127 @@
+package dev.spool.storage;
+
+import dev.spool.common.TopicPartition;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a partition's log from its directory: removes leftovers of interrupted deletions, opens every
+ * segment and, after an unclean stop, recovers (re-validates, truncates, re-indexes) every segment from
+ * the one holding the recovery point on, plus any segment whose index is missing. A segment cut short
+ * by recovery makes every later segment invalid, and they are deleted.
+ */
+public final class LogLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
+
+    private LogLoader() {}
+
+    /** What the broker's checkpoints say about a log, and whether the last stop was clean. */
+    public record LoadParams(boolean hadCleanShutdown, long recoveryPoint, long logStartOffset, long highWatermark) {
+        /** A new log, or one with no checkpointed state: recover everything. */
+        public static final LoadParams FRESH = new LoadParams(false, 0, 0, 0);
+    }
+
+    /** The offsets a loaded log starts with. */
+    record Offsets(long logStartOffset, long recoveryPoint, long highWatermark, long logEndOffset) {}
+
+    /** Loads (creating if absent) the log in {@code dir}. */
+    public static Log load(Path dir, TopicPartition tp, LogConfig config, LogEnv env, LoadParams params)
+            throws IOException {
+        Files.createDirectories(dir);
+        TreeMap<Long, Path> logFiles = new TreeMap<>();
+        List<Path> indexFiles = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp")) {
+                    Files.deleteIfExists(f);
+                } else if (LogFiles.baseOffsetOf(f, LogSegment.LOG_SUFFIX) >= 0) {
+                    logFiles.put(LogFiles.baseOffsetOf(f, LogSegment.LOG_SUFFIX), f);
+                } else if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)) {
+                    indexFiles.add(f);
+                }
+            }
+        }
+        for (Path index : indexFiles) {
+            String name = index.getFileName().toString();
+            String suffix = name.endsWith(LogSegment.TIME_INDEX_SUFFIX)
+                    ? LogSegment.TIME_INDEX_SUFFIX
+                    : LogSegment.INDEX_SUFFIX;
+            if (!logFiles.containsKey(LogFiles.baseOffsetOf(index, suffix))) {
+                Files.deleteIfExists(index); // an index without its log
+            }
+        }
+
+        List<LogSegment> segments = new ArrayList<>();
+        List<Long> bases = new ArrayList<>(logFiles.keySet());
+        long nextOffset = -1;
+        boolean recoveredAny = false;
+        for (int i = 0; i < bases.size(); i++) {
+            long base = bases.get(i);
+            boolean last = i == bases.size() - 1;
+            Long nextBase = last ? null : bases.get(i + 1);
+            boolean indexMissing = !Files.exists(dir.resolve(LogFiles.fileName(base, LogSegment.INDEX_SUFFIX)))
+                    || !Files.exists(dir.resolve(LogFiles.fileName(base, LogSegment.TIME_INDEX_SUFFIX)));
+            boolean pastRecoveryPoint = nextBase == null || nextBase > params.recoveryPoint();
+            boolean needsRecovery = (!params.hadCleanShutdown() && pastRecoveryPoint) || indexMissing;
+            long mtime = Files.getLastModifiedTime(logFiles.get(base)).toMillis();
+            LogSegment segment = LogSegment.open(dir, base, config, env, mtime, last || needsRecovery);
+            segments.add(segment);
+            if (needsRecovery) {
+                LogRecovery.Result r = LogRecovery.recover(segment);
+                segment.flush();
+                recoveredAny = true;
+                nextOffset = r.nextOffset();
+                if (r.truncatedBytes() > 0 && !last) {
+                    deleteLaterSegments(dir, bases.subList(i + 1, bases.size()), tp);
+                    break; // this segment is now the last, and active
+                }
+                if (!last) {
+                    segment.onBecomeInactive();
+                }
+            } else if (last) {
+                nextOffset = segment.readNextOffset();
+            }
+        }
+        if (segments.isEmpty()) {
+            long start = Math.max(0, params.logStartOffset());
+            segments.add(LogSegment.create(dir, start, config, env));
+            nextOffset = start;
+        }
+        long logEnd = nextOffset;
+        long logStart =
+                Math.min(Math.max(params.logStartOffset(), segments.get(0).baseOffset()), logEnd);
+        long recoveryPoint = recoveredAny ? logEnd : clamp(params.recoveryPoint(), logStart, logEnd);
+        long hw = clamp(params.highWatermark(), logStart, logEnd);
+        LOG.info(
+                "Loaded {} from {}: {} segment(s), offsets [{}, {}), recovery point {}{}",
+                tp,
+                dir,
+                segments.size(),
+                logStart,
+                logEnd,
+                recoveryPoint,
+                recoveredAny ? " (recovered)" : "");
+        return new Log(dir, tp, config, env, segments, new Offsets(logStart, recoveryPoint, hw, logEnd));
+    }
+
+    private static long clamp(long v, long lo, long hi) {
+        return Math.max(lo, Math.min(v, hi));
+    }
+
+    private static void deleteLaterSegments(Path dir, List<Long> bases, TopicPartition tp) throws IOException {
+        for (long base : bases) {
+            LOG.warn("Deleting segment {} of {}: an earlier segment was truncated by recovery", base, tp);
+            Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, LogSegment.LOG_SUFFIX)));
+            Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, LogSegment.INDEX_SUFFIX)));
+            Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, LogSegment.TIME_INDEX_SUFFIX)));
+        }
+    }
+}

@@ -1,0 +1,444 @@
+package dev.spool.storage;
+
+import static dev.spool.protocol.record.RecordBatch.HEADER_SIZE;
+import static dev.spool.protocol.record.RecordBatch.LOG_OVERHEAD;
+
+import dev.spool.protocol.record.RecordBatch;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One segment of a partition log: a {@code .log} file of v2 record batches (byte-identical to the
+ * wire) starting at {@link #baseOffset()}, with its sparse {@code .index} and {@code .timeindex}.
+ *
+ * <p>Lifecycle: <b>open</b> (created empty, or loaded from disk) → <b>append</b> while it is the
+ * log's active segment → <b>roll</b> ({@link #onBecomeInactive}: indexes trimmed, read-only from then
+ * on) → <b>delete</b> (renamed {@code .deleted}, removed later). {@link LogRecovery} re-validates a
+ * segment and rebuilds its indexes after an unclean stop.
+ *
+ * <p>Thread-safety: a single writer (the owning {@link Log}, under its lock) appends, truncates and
+ * rolls. Readers run concurrently without locks: they see bytes up to the published {@link #size()}.
+ */
+final class LogSegment implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
+
+    static final String LOG_SUFFIX = ".log";
+    static final String INDEX_SUFFIX = ".index";
+    static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String DELETED_SUFFIX = ".deleted";
+
+    /** A per-thread buffer for batch headers read while scanning. */
+    private static final ThreadLocal<ByteBuffer> HEADER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(HEADER_SIZE));
+
+    private final long baseOffset;
+    private final int indexIntervalBytes;
+    private final FileChannel channel;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private volatile Path logFile;
+    private final long createdMs;
+
+    /** Bytes of whole batches in the file; readers never look past it. */
+    private volatile int size;
+
+    private int bytesSinceLastIndexEntry;
+    private volatile long maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
+    private volatile long offsetOfMaxTimestampSoFar = -1;
+    /** Timestamp of the first batch, which {@code segment.ms} counts from; NO_TIMESTAMP if none yet. */
+    private long rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
+
+    /** Where a batch lies in the file, from a header scan. */
+    record BatchPosition(long baseOffset, long lastOffset, int position, int size) {
+        int end() {
+            return position + size;
+        }
+    }
+
+    private LogSegment(
+            Path dir,
+            long baseOffset,
+            LogConfig config,
+            LogEnv.FileChannelOpener channels,
+            long createdMs,
+            boolean fresh,
+            boolean writableIndexes)
+            throws IOException {
+        this.baseOffset = baseOffset;
+        this.indexIntervalBytes = config.indexIntervalBytes();
+        this.logFile = dir.resolve(LogFiles.fileName(baseOffset, LOG_SUFFIX));
+        if (fresh) {
+            // A stale index left by an earlier incarnation of this offset range must not be reused.
+            Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, INDEX_SUFFIX)));
+            Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, TIME_INDEX_SUFFIX)));
+        }
+        this.channel =
+                FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.offsetIndex = new OffsetIndex(
+                dir.resolve(LogFiles.fileName(baseOffset, INDEX_SUFFIX)),
+                baseOffset,
+                config.segmentIndexBytes(),
+                writableIndexes);
+        this.timeIndex = new TimeIndex(
+                dir.resolve(LogFiles.fileName(baseOffset, TIME_INDEX_SUFFIX)),
+                baseOffset,
+                config.segmentIndexBytes(),
+                writableIndexes);
+        long fileSize = channel.size();
+        if (fileSize > Integer.MAX_VALUE) {
+            throw new IOException("segment " + logFile + " is larger than 2 GiB: " + fileSize);
+        }
+        this.size = (int) fileSize;
+        this.createdMs = createdMs;
+        TimeIndex.Entry last = timeIndex.lastEntry();
+        if (last != null) {
+            maxTimestampSoFar = last.timestamp();
+            offsetOfMaxTimestampSoFar = last.offset();
+        }
+    }
+
+    /** Creates a new, empty active segment (replacing any files left at that base offset). */
+    static LogSegment create(Path dir, long baseOffset, LogConfig config, LogEnv env) throws IOException {
+        Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, LOG_SUFFIX)));
+        return new LogSegment(
+                dir, baseOffset, config, env.channels(), env.time().milliseconds(), true, true);
+    }
+
+    /**
+     * Opens an existing segment. Its indexes are taken as they are; callers recover the segment
+     * ({@link LogRecovery}) when they cannot be trusted.
+     */
+    static LogSegment open(Path dir, long baseOffset, LogConfig config, LogEnv env, long fileMtimeMs, boolean active)
+            throws IOException {
+        return new LogSegment(dir, baseOffset, config, env.channels(), fileMtimeMs, false, active);
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    /** Bytes of whole batches, as published to readers. */
+    int size() {
+        return size;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    FileChannel channel() {
+        return channel;
+    }
+
+    OffsetIndex offsetIndex() {
+        return offsetIndex;
+    }
+
+    TimeIndex timeIndex() {
+        return timeIndex;
+    }
+
+    long maxTimestampSoFar() {
+        return maxTimestampSoFar;
+    }
+
+    long offsetOfMaxTimestampSoFar() {
+        return offsetOfMaxTimestampSoFar;
+    }
+
+    /** The largest timestamp in the segment, or the file's modification time if it has none (as Kafka). */
+    long largestTimestamp() throws IOException {
+        long ts = maxTimestampSoFar;
+        return ts >= 0 ? ts : Files.getLastModifiedTime(logFile).toMillis();
+    }
+
+    /** Milliseconds since the segment's first batch's timestamp (or its creation), for {@code segment.ms}. */
+    long timeWaitedForRoll(long nowMs) {
+        long from = rollingBasedTimestamp >= 0 ? rollingBasedTimestamp : createdMs;
+        return nowMs - from;
+    }
+
+    /** True if {@code bytes} more would not fit below {@code segment.bytes}, or an index is full. */
+    boolean shouldRoll(int bytes, long lastOffset, LogConfig config, long nowMs) {
+        if (size == 0) {
+            return false;
+        }
+        return size > config.segmentBytes() - bytes
+                || timeWaitedForRoll(nowMs) > config.segmentMs()
+                || offsetIndex.isFull()
+                || timeIndex.isFull()
+                || lastOffset - baseOffset > Integer.MAX_VALUE;
+    }
+
+    /**
+     * Appends the batches in {@code batches} (offsets already assigned, all within this segment's
+     * 32-bit relative range) with one positional write, then indexes them and publishes the new size.
+     * On an I/O error the file is cut back to its previous size before the error is thrown, so no
+     * partial batch stays behind.
+     */
+    void append(ByteBuffer batches) throws IOException {
+        int start = size;
+        int pos = batches.position();
+        int end = batches.limit();
+        try {
+            long writeAt = start;
+            ByteBuffer src = batches.duplicate();
+            while (src.hasRemaining()) {
+                writeAt += channel.write(src, writeAt);
+            }
+        } catch (IOException e) {
+            cutBack(start);
+            throw e;
+        }
+        int filePos = start;
+        while (pos < end) {
+            int batchSize = RecordBatch.sizeInBytes(batches, pos);
+            indexBatch(
+                    RecordBatch.baseOffset(batches, pos),
+                    RecordBatch.lastOffset(batches, pos),
+                    RecordBatch.maxTimestamp(batches, pos),
+                    filePos,
+                    batchSize);
+            filePos += batchSize;
+            pos += batchSize;
+        }
+        size = filePos;
+    }
+
+    private void cutBack(int length) {
+        try {
+            channel.truncate(length);
+        } catch (IOException suppressed) {
+            LOG.error("Could not cut {} back to {} bytes after a failed write", logFile, length, suppressed);
+        }
+    }
+
+    /** Updates the in-memory timestamps and the sparse indexes for one batch written at {@code position}. */
+    void indexBatch(long batchBaseOffset, long lastOffset, long maxTimestamp, int position, int batchSize) {
+        if (rollingBasedTimestamp < 0 && position == 0) {
+            rollingBasedTimestamp = maxTimestamp;
+        }
+        if (maxTimestamp > maxTimestampSoFar) {
+            maxTimestampSoFar = maxTimestamp;
+            offsetOfMaxTimestampSoFar = lastOffset;
+        }
+        if (bytesSinceLastIndexEntry > indexIntervalBytes || position == 0) {
+            if (!offsetIndex.isFull()) {
+                offsetIndex.append(batchBaseOffset, position);
+            }
+            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += batchSize;
+    }
+
+    /** Clears in-memory and index state before a rebuild ({@link LogRecovery}). */
+    void resetIndexes() {
+        offsetIndex.reset();
+        timeIndex.reset();
+        bytesSinceLastIndexEntry = 0;
+        maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
+        offsetOfMaxTimestampSoFar = -1;
+        rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
+    }
+
+    /** Sets the published size after a rebuild that truncated the file to {@code validBytes}. */
+    void truncateFileTo(int validBytes) throws IOException {
+        if (channel.size() > validBytes) {
+            channel.truncate(validBytes);
+        }
+        size = validBytes;
+    }
+
+    /**
+     * Reads the header of the batch at {@code position}; returns null if no whole header lies before
+     * {@code limit}. The returned buffer is this thread's and valid until its next call.
+     */
+    ByteBuffer readHeader(int position, int limit) throws IOException {
+        if (limit - position < HEADER_SIZE) {
+            return null;
+        }
+        ByteBuffer header = HEADER.get().clear();
+        while (header.hasRemaining()) {
+            if (channel.read(header, position + header.position()) < 0) {
+                return null;
+            }
+        }
+        return header.flip();
+    }
+
+    /**
+     * The first batch, scanning from {@code from}, whose last offset is at least {@code offset}, below
+     * file position {@code limit}; null if there is none.
+     */
+    BatchPosition findBatch(long offset, OffsetIndex.Position from, int limit) throws IOException {
+        int pos = from.position();
+        while (true) {
+            ByteBuffer h = readHeader(pos, limit);
+            if (h == null) {
+                return null;
+            }
+            int batchSize = LOG_OVERHEAD + RecordBatch.length(h, 0);
+            if (batchSize < HEADER_SIZE || pos + batchSize > limit) {
+                return null;
+            }
+            long last = RecordBatch.lastOffset(h, 0);
+            if (last >= offset) {
+                return new BatchPosition(RecordBatch.baseOffset(h, 0), last, pos, batchSize);
+            }
+            pos += batchSize;
+        }
+    }
+
+    /** The batch containing {@code offset} (or the first after it) below {@code limit}; null if none. */
+    BatchPosition translateOffset(long offset, int limit) throws IOException {
+        return findBatch(offset, offsetIndex.lookup(offset), limit);
+    }
+
+    /**
+     * Reads whole batches starting with the one that holds {@code startOffset}: at most {@code maxBytes}
+     * unless {@code minOneBatch} and the first batch alone is larger (KIP-74), and nothing at or past
+     * file position {@code maxPosition} (a batch boundary). Returns null if no batch holds an offset
+     * at or after {@code startOffset} below {@code maxPosition}.
+     */
+    FileSlice read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch) throws IOException {
+        int limit = Math.min(maxPosition, size);
+        BatchPosition first = translateOffset(startOffset, limit);
+        if (first == null) {
+            return null;
+        }
+        int start = first.position();
+        if (first.size() > maxBytes) {
+            return minOneBatch ? new FileSlice(channel, start, first.size()) : new FileSlice(channel, start, 0);
+        }
+        long wanted = (long) start + maxBytes;
+        if (wanted >= limit) {
+            return new FileSlice(channel, start, limit - start);
+        }
+        // Find the last batch boundary at or before start + maxBytes: jump by the index, then scan.
+        OffsetIndex.Position near = offsetIndex.lookupByPosition((int) wanted);
+        int end = Math.max(first.end(), near.position());
+        while (true) {
+            ByteBuffer h = readHeader(end, limit);
+            if (h == null) {
+                break;
+            }
+            int batchSize = LOG_OVERHEAD + RecordBatch.length(h, 0);
+            if (batchSize < HEADER_SIZE || (long) end + batchSize > wanted) {
+                break;
+            }
+            end += batchSize;
+        }
+        return new FileSlice(channel, start, end - start);
+    }
+
+    /** The offset after the last batch in the segment (its base offset if it is empty). */
+    long readNextOffset() throws IOException {
+        OffsetIndex.Position from = offsetIndex.lastEntry();
+        int pos = from.position();
+        long next = baseOffset;
+        int limit = size;
+        while (true) {
+            ByteBuffer h = readHeader(pos, limit);
+            if (h == null) {
+                return next;
+            }
+            int batchSize = LOG_OVERHEAD + RecordBatch.length(h, 0);
+            if (batchSize < HEADER_SIZE || pos + batchSize > limit) {
+                return next;
+            }
+            next = RecordBatch.nextOffset(h, 0);
+            pos += batchSize;
+        }
+    }
+
+    /**
+     * Removes every batch at or after {@code offset} (the batch that holds it included; callers truncate
+     * at batch boundaries). Returns the number of bytes removed.
+     */
+    int truncateTo(long offset) throws IOException {
+        BatchPosition from = translateOffset(offset, size);
+        if (from == null) {
+            return 0;
+        }
+        int oldSize = size;
+        offsetIndex.truncateTo(offset);
+        timeIndex.truncateTo(offset);
+        size = from.position();
+        channel.truncate(from.position());
+        // Recompute the max timestamp from the surviving time-index entries (as Kafka does).
+        TimeIndex.Entry last = timeIndex.lastEntry();
+        maxTimestampSoFar = last == null ? RecordBatch.NO_TIMESTAMP : last.timestamp();
+        offsetOfMaxTimestampSoFar = last == null ? -1 : last.offset();
+        bytesSinceLastIndexEntry = 0;
+        if (size == 0) {
+            rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
+        }
+        return oldSize - size;
+    }
+
+    /** Seals the segment when the log rolls: a final time-index entry, indexes trimmed to their entries. */
+    void onBecomeInactive() throws IOException {
+        if (maxTimestampSoFar >= 0) {
+            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
+        }
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+    }
+
+    /** Makes the segment's bytes and indexes durable. */
+    void flush() throws IOException {
+        channel.force(false);
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
+    /** Renames all files with the {@code .deleted} suffix; they are removed later by {@link #deleteFiles}. */
+    void renameForDeletion() throws IOException {
+        Path deleted = logFile.resolveSibling(logFile.getFileName() + DELETED_SUFFIX);
+        Files.move(logFile, deleted);
+        logFile = deleted;
+        offsetIndex.renameTo(
+                offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
+        timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
+    }
+
+    /** Closes the channel and removes the files. */
+    void deleteFiles() throws IOException {
+        closeQuietly();
+        Files.deleteIfExists(logFile);
+        offsetIndex.deleteIfExists();
+        timeIndex.deleteIfExists();
+    }
+
+    void closeQuietly() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.warn("Error closing {}", logFile, e);
+        }
+    }
+
+    /** Closes the segment: a final time-index entry, indexes trimmed, the file closed. */
+    @Override
+    public void close() throws IOException {
+        try {
+            if (channel.isOpen()) {
+                onBecomeInactive();
+            }
+        } finally {
+            channel.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(" + logFile.getFileName() + ", size=" + size + ")";
+    }
+}

@@ -1,0 +1,66 @@
+package dev.spool.storage;
+
+import dev.spool.common.TopicPartition;
+import dev.spool.protocol.record.BatchBuilder;
+import dev.spool.protocol.record.SimpleRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Helpers shared by storage tests: batches with recognisable content, quick log configs. */
+public final class LogTestSupport {
+    private LogTestSupport() {}
+
+    public static final TopicPartition TP = new TopicPartition("orders", 0);
+
+    /** A batch of {@code count} records "tag-i", timestamps starting at {@code timestamp}. */
+    public static ByteBuffer batch(String tag, int count, long timestamp) {
+        List<SimpleRecord> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(new SimpleRecord(
+                    timestamp + i,
+                    ("k" + i).getBytes(StandardCharsets.UTF_8),
+                    (tag + "-" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        return BatchBuilder.build(records);
+    }
+
+    /** A log config from key/value pairs (Kafka topic config names). */
+    public static LogConfig config(Object... kv) {
+        java.util.HashMap<String, Object> m = new java.util.HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], String.valueOf(kv[i + 1]));
+        }
+        return LogConfig.from(Map.copyOf(m));
+    }
+
+    /** Opens (or reopens) the log in {@code dir} with the given load parameters. */
+    public static Log open(Path dir, LogConfig config, dev.spool.common.Time time, LogLoader.LoadParams params)
+            throws IOException {
+        return LogLoader.load(dir.resolve(TP.dirName()), TP, config, LogEnv.of(time), params);
+    }
+
+    /** Reads the whole log from {@code from} to its end into one buffer of batches. */
+    public static ByteBuffer readAll(Log log, long from) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        long next = from;
+        while (next < log.logEndOffset()) {
+            ReadResult r = log.read(next, 1 << 20, log.logEndOffset(), true);
+            if (!r.ok() || r.sizeInBytes() == 0) {
+                throw new IllegalStateException("read at " + next + " returned " + r);
+            }
+            ByteBuffer b = r.slice().readFully();
+            int pos = 0;
+            while (pos < b.limit()) {
+                next = dev.spool.protocol.record.RecordBatch.nextOffset(b, pos);
+                pos += dev.spool.protocol.record.RecordBatch.sizeInBytes(b, pos);
+            }
+            out.write(b.array(), 0, b.limit());
+        }
+        return ByteBuffer.wrap(out.toByteArray());
+    }
+}
