@@ -238,6 +238,8 @@ public final class Log implements AutoCloseable {
             segment.append(batches);
         } catch (IOException e) {
             throw markOffline("append to " + topicPartition, e);
+        } catch (RuntimeException e) {
+            throw markOffline("append to " + topicPartition, new IOException("append failed: " + e, e));
         }
         logEndOffset = next;
         unflushedMessages += records;

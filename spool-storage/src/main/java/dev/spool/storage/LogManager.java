@@ -47,6 +47,8 @@ public final class LogManager implements AutoCloseable {
     public static final String LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
     public static final String HIGH_WATERMARK_CHECKPOINT = "replication-offset-checkpoint";
     static final String DELETE_DIR_SUFFIX = "-delete";
+    /** The metadata log's directory (KRaft's name): owned by the metadata quorum, not by this manager. */
+    public static final String METADATA_DIR = "__cluster_metadata-0";
 
     /** Broker-level settings of the log manager (Kafka's {@code log.*} keys). */
     public record Config(
@@ -116,6 +118,9 @@ public final class LogManager implements AutoCloseable {
             try (DirectoryStream<Path> children = Files.newDirectoryStream(dir, Files::isDirectory)) {
                 for (Path child : children) {
                     String name = child.getFileName().toString();
+                    if (name.equals(METADATA_DIR)) {
+                        continue;
+                    }
                     if (name.endsWith(DELETE_DIR_SUFFIX)) {
                         deleteRecursively(child);
                         continue;

@@ -197,16 +197,24 @@ final class LogSegment implements AutoCloseable {
             throw e;
         }
         int filePos = start;
-        while (pos < end) {
-            int batchSize = RecordBatch.sizeInBytes(batches, pos);
-            indexBatch(
-                    RecordBatch.baseOffset(batches, pos),
-                    RecordBatch.lastOffset(batches, pos),
-                    RecordBatch.maxTimestamp(batches, pos),
-                    filePos,
-                    batchSize);
-            filePos += batchSize;
-            pos += batchSize;
+        try {
+            while (pos < end) {
+                int batchSize = RecordBatch.sizeInBytes(batches, pos);
+                indexBatch(
+                        RecordBatch.baseOffset(batches, pos),
+                        RecordBatch.lastOffset(batches, pos),
+                        RecordBatch.maxTimestamp(batches, pos),
+                        filePos,
+                        batchSize);
+                filePos += batchSize;
+                pos += batchSize;
+            }
+        } catch (RuntimeException e) {
+            // A bug, not an I/O fault: leave nothing of this append behind, then let the log go offline.
+            cutBack(start);
+            offsetIndex.truncateTo(RecordBatch.baseOffset(batches, batches.position()));
+            timeIndex.truncateTo(RecordBatch.baseOffset(batches, batches.position()));
+            throw e;
         }
         size = filePos;
     }

@@ -34,6 +34,9 @@ final class TimeIndex extends AbstractIndex {
 
     /** Appends if {@code timestamp} is larger than the last entry's; otherwise does nothing. */
     void maybeAppend(long timestamp, long offset) {
+        if (timestamp < 0 || offset < 0) {
+            return; // batches without timestamps (NO_TIMESTAMP) are not time-indexed
+        }
         int n = entries();
         if (n > 0 && timestamp <= timestampAt(buffer(), n - 1)) {
             return;

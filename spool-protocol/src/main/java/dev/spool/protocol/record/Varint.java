@@ -42,6 +42,16 @@ public final class Varint {
         return (raw >>> 1) ^ -(raw & 1);
     }
 
+    /** Writes an unsigned (not zig-zag) varint, as flexible protocol versions use for lengths. */
+    public static void writeUnsignedVarint(ByteBuffer buf, int value) {
+        int v = value;
+        while ((v & ~0x7f) != 0) {
+            buf.put((byte) ((v & 0x7f) | 0x80));
+            v >>>= 7;
+        }
+        buf.put((byte) v);
+    }
+
     public static void writeVarint(ByteBuffer buf, int value) {
         int v = (value << 1) ^ (value >> 31);
         while ((v & ~0x7f) != 0) {

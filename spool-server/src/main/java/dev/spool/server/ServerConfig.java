@@ -1,0 +1,230 @@
+package dev.spool.server;
+
+import static dev.spool.common.config.ConfigDef.Type.BOOLEAN;
+import static dev.spool.common.config.ConfigDef.Type.INT;
+import static dev.spool.common.config.ConfigDef.Type.LIST;
+import static dev.spool.common.config.ConfigDef.Type.LONG;
+import static dev.spool.common.config.ConfigDef.Type.STRING;
+import static dev.spool.common.config.ConfigDef.atLeast;
+import static dev.spool.common.config.ConfigDef.oneOf;
+
+import dev.spool.common.config.ConfigDef;
+import dev.spool.common.config.ConfigException;
+import dev.spool.common.config.ParsedConfig;
+import dev.spool.storage.LogConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Broker configuration with Kafka's key names and defaults. Unknown keys are warned about by name;
+ * a bad value is a {@link ConfigException} naming key and value.
+ */
+public final class ServerConfig {
+    public static final String NODE_ID = "node.id";
+    public static final String LISTENERS = "listeners";
+    public static final String ADVERTISED_LISTENERS = "advertised.listeners";
+    public static final String LOG_DIRS = "log.dirs";
+    public static final String LOG_DIR = "log.dir";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+    public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+    public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
+    public static final String CLUSTER_ID = "cluster.id";
+    public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
+    public static final String LOG_ROLL_MS = "log.roll.ms";
+    public static final String LOG_ROLL_HOURS = "log.roll.hours";
+    public static final String LOG_RETENTION_MS = "log.retention.ms";
+    public static final String LOG_RETENTION_MINUTES = "log.retention.minutes";
+    public static final String LOG_RETENTION_HOURS = "log.retention.hours";
+    public static final String LOG_RETENTION_BYTES = "log.retention.bytes";
+    public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String LOG_FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
+    public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
+    public static final String LOG_INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
+    public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
+    public static final String LOG_SEGMENT_DELETE_DELAY_MS = "log.segment.delete.delay.ms";
+
+    static final ConfigDef DEF = new ConfigDef()
+            .define(NODE_ID, INT, "1", atLeast(0), "This broker's id")
+            .define(LISTENERS, LIST, "PLAINTEXT://127.0.0.1:9092", ConfigDef.nonEmptyList(), "Listener URIs")
+            .define(ADVERTISED_LISTENERS, LIST, null, "Addresses handed to clients; default: listeners")
+            .define(LOG_DIRS, LIST, null, "Log directories")
+            .define(LOG_DIR, STRING, "./data", "Log directory when log.dirs is not set")
+            .define(NUM_PARTITIONS, INT, "1", atLeast(1), "Default partitions for new topics")
+            .define(DEFAULT_REPLICATION_FACTOR, INT, "1", atLeast(1), "Default replication factor")
+            .define(AUTO_CREATE_TOPICS_ENABLE, BOOLEAN, "true", "Create topics on first metadata request")
+            .define(MESSAGE_MAX_BYTES, INT, "1048588", atLeast(0), "Largest record batch")
+            .define(SOCKET_REQUEST_MAX_BYTES, INT, "104857600", atLeast(1), "Largest request frame")
+            .define(CONNECTIONS_MAX_IDLE_MS, LONG, "600000", atLeast(-1), "Idle connections are closed after this")
+            .define(CLUSTER_ID, STRING, null, "Cluster id; generated and stored on first start if absent")
+            .define(LOG_SEGMENT_BYTES, INT, "1073741824", atLeast(LogConfig.MIN_SEGMENT_BYTES), "segment.bytes")
+            .define(LOG_ROLL_MS, LONG, null, atLeast(1), "segment.ms")
+            .define(LOG_ROLL_HOURS, INT, "168", atLeast(1), "segment.ms in hours")
+            .define(LOG_RETENTION_MS, LONG, null, atLeast(-1), "retention.ms")
+            .define(LOG_RETENTION_MINUTES, INT, null, atLeast(-1), "retention.ms in minutes")
+            .define(LOG_RETENTION_HOURS, INT, "168", atLeast(-1), "retention.ms in hours")
+            .define(LOG_RETENTION_BYTES, LONG, "-1", atLeast(-1), "retention.bytes")
+            .define(LOG_RETENTION_CHECK_INTERVAL_MS, LONG, "300000", atLeast(1), "Retention check interval")
+            .define(LOG_FLUSH_INTERVAL_MESSAGES, LONG, String.valueOf(Long.MAX_VALUE), atLeast(1), "flush.messages")
+            .define(LOG_FLUSH_INTERVAL_MS, LONG, null, atLeast(0), "flush.ms")
+            .define(LOG_INDEX_INTERVAL_BYTES, INT, "4096", atLeast(0), "index.interval.bytes")
+            .define(LOG_INDEX_SIZE_MAX_BYTES, INT, "10485760", atLeast(4), "segment.index.bytes")
+            .define(
+                    LOG_MESSAGE_TIMESTAMP_TYPE,
+                    STRING,
+                    "CreateTime",
+                    oneOf("CreateTime", "LogAppendTime"),
+                    "message.timestamp.type")
+            .define(LOG_SEGMENT_DELETE_DELAY_MS, LONG, "60000", atLeast(0), "file.delete.delay.ms");
+
+    /** A listener: name, host and port (port 0 picks a free one). */
+    public record Listener(String name, String host, int port) {}
+
+    private final ParsedConfig parsed;
+    private final Map<String, String> originals;
+
+    private ServerConfig(ParsedConfig parsed, Map<String, String> originals) {
+        this.parsed = parsed;
+        this.originals = originals;
+    }
+
+    /** Parses broker properties, warning about each unknown key. */
+    public static ServerConfig parse(Map<String, String> props) {
+        ServerConfig c = new ServerConfig(DEF.parseWarningUnknown(props), Map.copyOf(props));
+        c.listeners(); // validate now
+        c.defaultLogConfig();
+        return c;
+    }
+
+    public int nodeId() {
+        return parsed.getInt(NODE_ID);
+    }
+
+    public List<Listener> listeners() {
+        return parseListeners(LISTENERS, parsed.getList(LISTENERS));
+    }
+
+    public List<Listener> advertisedListeners() {
+        List<String> adv = parsed.getList(ADVERTISED_LISTENERS);
+        return adv == null || adv.isEmpty() ? listeners() : parseListeners(ADVERTISED_LISTENERS, adv);
+    }
+
+    private static List<Listener> parseListeners(String key, List<String> values) {
+        List<Listener> out = new ArrayList<>();
+        for (String v : values) {
+            try {
+                int sep = v.indexOf("://");
+                if (sep <= 0) {
+                    throw new ConfigException(key, v, "expected NAME://host:port");
+                }
+                URI uri = new URI("tcp" + v.substring(sep));
+                if (uri.getPort() < 0 || uri.getPort() > 65535) {
+                    throw new ConfigException(key, v, "missing or bad port");
+                }
+                String host = uri.getHost() == null ? "0.0.0.0" : uri.getHost();
+                out.add(new Listener(v.substring(0, sep), host, uri.getPort()));
+            } catch (URISyntaxException e) {
+                throw new ConfigException(key, v, e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    public List<Path> logDirs() {
+        List<String> dirs = parsed.getList(LOG_DIRS);
+        List<Path> out = new ArrayList<>();
+        if (dirs == null || dirs.isEmpty()) {
+            out.add(Path.of(parsed.getString(LOG_DIR)).toAbsolutePath().normalize());
+        } else {
+            for (String d : dirs) {
+                out.add(Path.of(d).toAbsolutePath().normalize());
+            }
+        }
+        return out;
+    }
+
+    public int numPartitions() {
+        return parsed.getInt(NUM_PARTITIONS);
+    }
+
+    public boolean autoCreateTopics() {
+        return parsed.getBoolean(AUTO_CREATE_TOPICS_ENABLE);
+    }
+
+    public int messageMaxBytes() {
+        return parsed.getInt(MESSAGE_MAX_BYTES);
+    }
+
+    public int socketRequestMaxBytes() {
+        return parsed.getInt(SOCKET_REQUEST_MAX_BYTES);
+    }
+
+    public long connectionsMaxIdleMs() {
+        return parsed.getLong(CONNECTIONS_MAX_IDLE_MS);
+    }
+
+    public String clusterId() {
+        return parsed.getString(CLUSTER_ID);
+    }
+
+    public long retentionCheckIntervalMs() {
+        return parsed.getLong(LOG_RETENTION_CHECK_INTERVAL_MS);
+    }
+
+    /** The given properties, as strings. */
+    public Map<String, String> originals() {
+        return originals;
+    }
+
+    /** Every declared key with its effective value (for DescribeConfigs). */
+    public Map<String, Object> values() {
+        return parsed.values();
+    }
+
+    /** Topic-level defaults derived from the broker's {@code log.*} keys (Kafka's precedence rules). */
+    public LogConfig defaultLogConfig() {
+        return LogConfig.from(topicDefaults());
+    }
+
+    /** Topic config names mapped to the broker-level default values. */
+    public Map<String, String> topicDefaults() {
+        Map<String, String> m = new HashMap<>();
+        m.put(LogConfig.SEGMENT_BYTES, String.valueOf(parsed.getInt(LOG_SEGMENT_BYTES)));
+        Long rollMs = (Long) parsed.values().get(LOG_ROLL_MS);
+        m.put(
+                LogConfig.SEGMENT_MS,
+                String.valueOf(rollMs != null ? rollMs : parsed.getInt(LOG_ROLL_HOURS) * 3_600_000L));
+        m.put(LogConfig.RETENTION_MS, String.valueOf(retentionMs()));
+        m.put(LogConfig.RETENTION_BYTES, String.valueOf(parsed.getLong(LOG_RETENTION_BYTES)));
+        m.put(LogConfig.FLUSH_MESSAGES, String.valueOf(parsed.getLong(LOG_FLUSH_INTERVAL_MESSAGES)));
+        Long flushMs = (Long) parsed.values().get(LOG_FLUSH_INTERVAL_MS);
+        m.put(LogConfig.FLUSH_MS, String.valueOf(flushMs != null ? flushMs : Long.MAX_VALUE));
+        m.put(LogConfig.INDEX_INTERVAL_BYTES, String.valueOf(parsed.getInt(LOG_INDEX_INTERVAL_BYTES)));
+        m.put(LogConfig.SEGMENT_INDEX_BYTES, String.valueOf(parsed.getInt(LOG_INDEX_SIZE_MAX_BYTES)));
+        m.put(LogConfig.MAX_MESSAGE_BYTES, String.valueOf(parsed.getInt(MESSAGE_MAX_BYTES)));
+        m.put(LogConfig.MESSAGE_TIMESTAMP_TYPE, parsed.getString(LOG_MESSAGE_TIMESTAMP_TYPE));
+        m.put(LogConfig.FILE_DELETE_DELAY_MS, String.valueOf(parsed.getLong(LOG_SEGMENT_DELETE_DELAY_MS)));
+        return m;
+    }
+
+    private long retentionMs() {
+        Long ms = (Long) parsed.values().get(LOG_RETENTION_MS);
+        if (ms != null) {
+            return ms;
+        }
+        Integer minutes = (Integer) parsed.values().get(LOG_RETENTION_MINUTES);
+        if (minutes != null) {
+            return minutes < 0 ? -1 : minutes * 60_000L;
+        }
+        int hours = parsed.getInt(LOG_RETENTION_HOURS);
+        return hours < 0 ? -1 : hours * 3_600_000L;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.spool.server;
+
+import dev.spool.common.Time;
+import dev.spool.server.handlers.ApiVersionsHandler;
+import dev.spool.server.handlers.CreateTopicsHandler;
+import dev.spool.server.handlers.FetchHandler;
+import dev.spool.server.handlers.ListOffsetsHandler;
+import dev.spool.server.handlers.MetadataHandler;
+import dev.spool.server.handlers.ProduceHandler;
+import dev.spool.server.network.HandlerRegistry;
+import dev.spool.server.network.NettyServer;
+import dev.spool.storage.LogEnv;
+import dev.spool.storage.LogManager;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single-node broker, the composition root: metadata quorum, log manager, topic service, the API
+ * handlers and the Netty listener. {@link #start} returns once the listener accepts connections;
+ * {@link #close} shuts down cleanly (flush, checkpoints, clean-shutdown marker).
+ */
+public final class SpoolServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SpoolServer.class);
+
+    private final LocalMetadataQuorum quorum;
+    private final LogManager logManager;
+    private final NettyServer network;
+    private final ServerConfig.Listener advertised;
+
+    private SpoolServer(
+            LocalMetadataQuorum quorum, LogManager logManager, NettyServer network, ServerConfig.Listener advertised) {
+        this.quorum = quorum;
+        this.logManager = logManager;
+        this.network = network;
+        this.advertised = advertised;
+    }
+
+    public static SpoolServer start(ServerConfig config, Time time) throws IOException, InterruptedException {
+        String clusterId = MetaProperties.ensure(config.logDirs(), config.nodeId(), config.clusterId());
+        LogManager logManager = LogManager.start(
+                new LogManager.Config(
+                        config.logDirs(),
+                        config.defaultLogConfig(),
+                        config.retentionCheckIntervalMs(),
+                        1_000L,
+                        60_000L),
+                time);
+        LocalMetadataQuorum quorum = null;
+        try {
+            quorum = LocalMetadataQuorum.open(config.logDirs().get(0), LogEnv.of(time));
+            TopicService topics = new TopicService(quorum, logManager, config);
+            topics.ensureAllLogs();
+            ServerConfig.Listener listen = config.listeners().get(0);
+            AtomicReference<ServerConfig.Listener> advertised = new AtomicReference<>();
+            BrokerContext ctx = new BrokerContext(
+                    config, clusterId, topics, logManager, time, new DelayedFetches(), advertised::get);
+            AtomicReference<HandlerRegistry> registryRef = new AtomicReference<>();
+            HandlerRegistry registry = new HandlerRegistry(List.of(
+                    new ApiVersionsHandler(registryRef::get),
+                    new MetadataHandler(ctx),
+                    new CreateTopicsHandler(ctx),
+                    new ProduceHandler(ctx),
+                    new FetchHandler(ctx),
+                    new ListOffsetsHandler(ctx)));
+            registryRef.set(registry);
+            ServerConfig.Listener adv = config.advertisedListeners().get(0);
+            // Until bound, a port-0 listener advertises the port it will get; set before accepting.
+            NettyServer network = NettyServer.start(
+                    new NettyServer.Settings(
+                            listen.host(),
+                            listen.port(),
+                            config.socketRequestMaxBytes(),
+                            config.connectionsMaxIdleMs(),
+                            Runtime.getRuntime().availableProcessors()),
+                    registry,
+                    port -> advertised.set(
+                            new ServerConfig.Listener(adv.name(), adv.host(), adv.port() == 0 ? port : adv.port())));
+            return new SpoolServer(quorum, logManager, network, advertised.get());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (quorum != null) {
+                quorum.close();
+            }
+            logManager.shutdown();
+            throw e;
+        }
+    }
+
+    /** The port the listener is bound to. */
+    public int port() {
+        return network.port();
+    }
+
+    public ServerConfig.Listener advertised() {
+        return advertised;
+    }
+
+    /** Clean shutdown: stop accepting, then flush logs, write checkpoints and the clean-shutdown marker. */
+    @Override
+    public void close() throws IOException {
+        network.close();
+        try {
+            quorum.close();
+        } finally {
+            logManager.shutdown();
+        }
+        LOG.info("Spool stopped");
+    }
+}

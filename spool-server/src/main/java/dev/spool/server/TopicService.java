@@ -1,0 +1,275 @@
+package dev.spool.server;
+
+import dev.spool.common.TopicPartition;
+import dev.spool.common.config.ConfigException;
+import dev.spool.metadata.MetadataImage;
+import dev.spool.metadata.MetadataQuorum;
+import dev.spool.metadata.MetadataRecord;
+import dev.spool.metadata.TopicImage;
+import dev.spool.storage.Log;
+import dev.spool.storage.LogConfig;
+import dev.spool.storage.LogManager;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Topic lifecycle on a single node: validates and records topic changes in the metadata quorum, then
+ * creates, reconfigures or deletes the partition logs to match. Thread-safe: changes are serialized.
+ */
+public final class TopicService {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicService.class);
+
+    /** Kafka's limit on topic name length. */
+    public static final int MAX_TOPIC_NAME_LENGTH = 249;
+    /** A bound on partitions per request, far above what a single node serves. */
+    public static final int MAX_PARTITIONS = 100_000;
+
+    /** The result of a topic operation: an error (NONE on success) and a message. */
+    public record Outcome(Errors error, String message) {
+        static final Outcome OK = new Outcome(Errors.NONE, null);
+
+        public boolean ok() {
+            return error == Errors.NONE;
+        }
+    }
+
+    private final MetadataQuorum quorum;
+    private final LogManager logManager;
+    private final ServerConfig config;
+
+    TopicService(MetadataQuorum quorum, LogManager logManager, ServerConfig config) {
+        this.quorum = quorum;
+        this.logManager = logManager;
+        this.config = config;
+    }
+
+    public MetadataImage image() {
+        return quorum.image();
+    }
+
+    /** Kafka's topic name rules; null if valid, else the reason. */
+    public static String validateTopicName(String name) {
+        if (name == null || name.isEmpty()) {
+            return "Topic name is illegal, it can't be empty";
+        }
+        if (name.equals(".") || name.equals("..")) {
+            return "Topic name cannot be \".\" or \"..\"";
+        }
+        if (name.length() > MAX_TOPIC_NAME_LENGTH) {
+            return "Topic name is illegal, it can't be longer than " + MAX_TOPIC_NAME_LENGTH
+                    + " characters, topic name: " + name;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '-';
+            if (!ok) {
+                return "Topic name \"" + name
+                        + "\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'";
+            }
+        }
+        return null;
+    }
+
+    /** The effective log config of a topic: broker defaults overlaid with its overrides. */
+    public LogConfig logConfig(Map<String, String> overrides) {
+        Map<String, String> merged = new HashMap<>(config.topicDefaults());
+        merged.putAll(overrides);
+        return LogConfig.from(merged);
+    }
+
+    /** Checks topic config overrides; null if fine, else the reason (names key and value). */
+    public String validateConfigs(Map<String, String> overrides) {
+        for (String key : overrides.keySet()) {
+            if (!LogConfig.DEF.keys().containsKey(key) && !PASSIVE_TOPIC_CONFIGS.contains(key)) {
+                return "Unknown topic config name: " + key;
+            }
+        }
+        try {
+            logConfig(overrides);
+            return null;
+        } catch (ConfigException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Topic keys Kafka accepts that Spool stores and reports but does not act on yet. */
+    static final java.util.Set<String> PASSIVE_TOPIC_CONFIGS = java.util.Set.of(
+            "cleanup.policy",
+            "compression.type",
+            "min.insync.replicas",
+            "unclean.leader.election.enable",
+            "min.compaction.lag.ms",
+            "max.compaction.lag.ms",
+            "delete.retention.ms",
+            "min.cleanable.dirty.ratio",
+            "message.timestamp.before.max.ms",
+            "message.timestamp.after.max.ms",
+            "message.timestamp.difference.max.ms",
+            "preallocate",
+            "segment.jitter.ms",
+            "local.retention.ms",
+            "local.retention.bytes",
+            "remote.storage.enable");
+
+    /** Creates a topic and its logs. {@code partitions}/{@code replicationFactor} of -1 take the defaults. */
+    public synchronized Outcome createTopic(
+            String name, int partitions, short replicationFactor, Map<String, String> configs, boolean validateOnly)
+            throws IOException {
+        String bad = validateTopicName(name);
+        if (bad != null) {
+            return new Outcome(Errors.INVALID_TOPIC_EXCEPTION, bad);
+        }
+        if (quorum.image().topic(name) != null) {
+            return new Outcome(Errors.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
+        }
+        int count = partitions == -1 ? config.numPartitions() : partitions;
+        if (count <= 0 || count > MAX_PARTITIONS) {
+            return new Outcome(
+                    Errors.INVALID_PARTITIONS,
+                    "Number of partitions must be between 1 and " + MAX_PARTITIONS + ", got " + count);
+        }
+        int rf = replicationFactor == -1 ? 1 : replicationFactor;
+        if (rf <= 0) {
+            return new Outcome(Errors.INVALID_REPLICATION_FACTOR, "Replication factor must be larger than 0.");
+        }
+        if (rf > 1) {
+            return new Outcome(
+                    Errors.INVALID_REPLICATION_FACTOR,
+                    "Unable to replicate the partition " + rf + " time(s): The target replication factor of " + rf
+                            + " cannot be reached because only 1 broker(s) are registered.");
+        }
+        String badConfig = validateConfigs(configs);
+        if (badConfig != null) {
+            return new Outcome(Errors.INVALID_CONFIG, badConfig);
+        }
+        if (validateOnly) {
+            return Outcome.OK;
+        }
+        List<MetadataRecord> records = new ArrayList<>();
+        UUID id = UUID.randomUUID();
+        records.add(new MetadataRecord.TopicRecord(name, id, count));
+        for (Map.Entry<String, String> e : configs.entrySet()) {
+            records.add(
+                    new MetadataRecord.ConfigRecord(MetadataRecord.ResourceType.TOPIC, name, e.getKey(), e.getValue()));
+        }
+        MetadataImage image = quorum.append(records);
+        ensureLogs(image.topic(name));
+        LOG.info("Created topic {} with {} partition(s)", name, count);
+        return Outcome.OK;
+    }
+
+    /** Grows a topic to {@code newCount} partitions. */
+    public synchronized Outcome createPartitions(String name, int newCount, boolean validateOnly) throws IOException {
+        TopicImage topic = quorum.image().topic(name);
+        if (topic == null) {
+            return new Outcome(Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + name + "' does not exist.");
+        }
+        if (newCount < topic.partitions()) {
+            return new Outcome(
+                    Errors.INVALID_PARTITIONS,
+                    "Topic currently has " + topic.partitions() + " partitions, which is higher than the requested "
+                            + newCount + ".");
+        }
+        if (newCount == topic.partitions()) {
+            return new Outcome(Errors.INVALID_PARTITIONS, "Topic already has " + topic.partitions() + " partitions.");
+        }
+        if (newCount > MAX_PARTITIONS) {
+            return new Outcome(Errors.INVALID_PARTITIONS, "Number of partitions must be at most " + MAX_PARTITIONS);
+        }
+        if (validateOnly) {
+            return Outcome.OK;
+        }
+        MetadataImage image = quorum.append(List.of(new MetadataRecord.PartitionsRecord(topic.topicId(), newCount)));
+        ensureLogs(image.topic(name));
+        return Outcome.OK;
+    }
+
+    /** Deletes a topic and its logs. */
+    public synchronized Outcome deleteTopic(String name) throws IOException {
+        TopicImage topic = quorum.image().topic(name);
+        if (topic == null) {
+            return new Outcome(Errors.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.");
+        }
+        quorum.append(List.of(new MetadataRecord.RemoveTopicRecord(topic.topicId())));
+        for (int p = 0; p < topic.partitions(); p++) {
+            logManager.deleteLog(new TopicPartition(name, p));
+        }
+        LOG.info("Deleted topic {}", name);
+        return Outcome.OK;
+    }
+
+    /**
+     * Sets ({@code value} non-null) or removes topic config keys; validates the result first, and
+     * applies it to the live logs.
+     */
+    public synchronized Outcome alterTopicConfigs(
+            String name, Map<String, String> changes, boolean replaceAll, boolean validateOnly) throws IOException {
+        TopicImage topic = quorum.image().topic(name);
+        if (topic == null) {
+            return new Outcome(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic " + name + " does not exist");
+        }
+        Map<String, String> next = replaceAll ? new HashMap<>() : new HashMap<>(topic.configs());
+        for (Map.Entry<String, String> e : changes.entrySet()) {
+            if (e.getValue() == null) {
+                next.remove(e.getKey());
+            } else {
+                next.put(e.getKey(), e.getValue());
+            }
+        }
+        String bad = validateConfigs(next);
+        if (bad != null) {
+            return new Outcome(Errors.INVALID_CONFIG, bad);
+        }
+        if (validateOnly) {
+            return Outcome.OK;
+        }
+        List<MetadataRecord> records = new ArrayList<>();
+        for (String key : topic.configs().keySet()) {
+            if (!next.containsKey(key)) {
+                records.add(new MetadataRecord.ConfigRecord(MetadataRecord.ResourceType.TOPIC, name, key, null));
+            }
+        }
+        for (Map.Entry<String, String> e : next.entrySet()) {
+            if (!e.getValue().equals(topic.configs().get(e.getKey()))) {
+                records.add(new MetadataRecord.ConfigRecord(
+                        MetadataRecord.ResourceType.TOPIC, name, e.getKey(), e.getValue()));
+            }
+        }
+        MetadataImage image = quorum.append(records);
+        LogConfig cfg = logConfig(image.topic(name).configs());
+        for (int p = 0; p < topic.partitions(); p++) {
+            Log log = logManager.getLog(new TopicPartition(name, p));
+            if (log != null) {
+                log.updateConfig(cfg);
+            }
+        }
+        return Outcome.OK;
+    }
+
+    /** Makes sure every partition of every topic in the image has a log (startup, creation). */
+    public void ensureAllLogs() throws IOException {
+        for (TopicImage topic : quorum.image().topics()) {
+            ensureLogs(topic);
+        }
+    }
+
+    private void ensureLogs(TopicImage topic) throws IOException {
+        LogConfig cfg = logConfig(topic.configs());
+        for (int p = 0; p < topic.partitions(); p++) {
+            Log log = logManager.getOrCreateLog(new TopicPartition(topic.name(), p), cfg);
+            log.updateConfig(cfg);
+        }
+    }
+}

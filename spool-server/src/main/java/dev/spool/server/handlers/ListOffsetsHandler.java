@@ -1,0 +1,75 @@
+package dev.spool.server.handlers;
+
+import dev.spool.server.BrokerContext;
+import dev.spool.server.network.RequestContext;
+import dev.spool.storage.Log;
+import dev.spool.storage.LogOfflineException;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * ListOffsets: latest (the high watermark, as Kafka answers consumers), earliest, earliest-local,
+ * max-timestamp, or the first record at or after a timestamp. Latest-tiered answers -1 (no tiered
+ * storage); a timestamp with no record at or after it answers offset -1.
+ */
+public final class ListOffsetsHandler extends SimpleHandler<ListOffsetsRequestData> {
+    static final long LATEST_TIERED_TIMESTAMP = -5L;
+    static final long EARLIEST_PENDING_UPLOAD_TIMESTAMP = -6L;
+
+    private final BrokerContext broker;
+
+    public ListOffsetsHandler(BrokerContext broker) {
+        super(ApiKeys.LIST_OFFSETS, ApiKeys.LIST_OFFSETS.oldestVersion(), ApiKeys.LIST_OFFSETS.latestVersion());
+        this.broker = broker;
+    }
+
+    @Override
+    ApiMessage respond(RequestContext ctx, ListOffsetsRequestData request) {
+        ListOffsetsResponseData data = new ListOffsetsResponseData();
+        for (ListOffsetsRequestData.ListOffsetsTopic t : request.topics()) {
+            ListOffsetsResponseData.ListOffsetsTopicResponse tr =
+                    new ListOffsetsResponseData.ListOffsetsTopicResponse().setName(t.name());
+            for (ListOffsetsRequestData.ListOffsetsPartition p : t.partitions()) {
+                tr.partitions().add(partition(t.name(), p));
+            }
+            data.topics().add(tr);
+        }
+        return data;
+    }
+
+    private ListOffsetsResponseData.ListOffsetsPartitionResponse partition(
+            String topic, ListOffsetsRequestData.ListOffsetsPartition p) {
+        ListOffsetsResponseData.ListOffsetsPartitionResponse out =
+                new ListOffsetsResponseData.ListOffsetsPartitionResponse()
+                        .setPartitionIndex(p.partitionIndex())
+                        .setTimestamp(-1)
+                        .setOffset(-1)
+                        .setLeaderEpoch(-1);
+        Log log = broker.log(topic, p.partitionIndex());
+        if (log == null) {
+            return out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        }
+        if (p.currentLeaderEpoch() > 0) {
+            return out.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
+        }
+        long ts = p.timestamp();
+        try {
+            if (ts == Log.LATEST_TIMESTAMP) {
+                return out.setOffset(log.highWatermark()).setLeaderEpoch(0);
+            }
+            if (ts == LATEST_TIERED_TIMESTAMP || ts == EARLIEST_PENDING_UPLOAD_TIMESTAMP) {
+                return out;
+            }
+            Log.TimestampOffset found = log.fetchOffsetByTimestamp(ts);
+            if (found == null || found.offset() >= log.highWatermark() && ts >= 0) {
+                return out;
+            }
+            return out.setTimestamp(found.timestamp()).setOffset(found.offset()).setLeaderEpoch(0);
+        } catch (LogOfflineException e) {
+            return out.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+        }
+    }
+}
