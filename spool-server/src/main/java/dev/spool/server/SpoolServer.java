@@ -2,11 +2,14 @@ package dev.spool.server;
 
 import dev.spool.common.Time;
 import dev.spool.server.handlers.ApiVersionsHandler;
+import dev.spool.server.handlers.ClusterHandlers;
+import dev.spool.server.handlers.ConfigHandlers;
 import dev.spool.server.handlers.CreateTopicsHandler;
 import dev.spool.server.handlers.FetchHandler;
 import dev.spool.server.handlers.ListOffsetsHandler;
 import dev.spool.server.handlers.MetadataHandler;
 import dev.spool.server.handlers.ProduceHandler;
+import dev.spool.server.handlers.TopicAdminHandlers;
 import dev.spool.server.network.HandlerRegistry;
 import dev.spool.server.network.NettyServer;
 import dev.spool.storage.LogEnv;
@@ -64,7 +67,15 @@ public final class SpoolServer implements AutoCloseable {
                     new CreateTopicsHandler(ctx),
                     new ProduceHandler(ctx),
                     new FetchHandler(ctx),
-                    new ListOffsetsHandler(ctx)));
+                    new ListOffsetsHandler(ctx),
+                    new TopicAdminHandlers.DeleteTopics(ctx),
+                    new TopicAdminHandlers.CreatePartitions(ctx),
+                    new ConfigHandlers.Describe(ctx),
+                    new ConfigHandlers.Alter(ctx),
+                    new ConfigHandlers.IncrementalAlter(ctx),
+                    new ClusterHandlers.DescribeCluster(ctx),
+                    new ClusterHandlers.DeleteRecords(ctx),
+                    new ClusterHandlers.DescribeLogDirs(ctx)));
             registryRef.set(registry);
             ServerConfig.Listener adv = config.advertisedListeners().get(0);
             // Until bound, a port-0 listener advertises the port it will get; set before accepting.

@@ -92,7 +92,7 @@ public final class TopicService {
     /** Checks topic config overrides; null if fine, else the reason (names key and value). */
     public String validateConfigs(Map<String, String> overrides) {
         for (String key : overrides.keySet()) {
-            if (!LogConfig.DEF.keys().containsKey(key) && !PASSIVE_TOPIC_CONFIGS.contains(key)) {
+            if (!LogConfig.DEF.keys().containsKey(key) && !PASSIVE_TOPIC_DEFAULTS.containsKey(key)) {
                 return "Unknown topic config name: " + key;
             }
         }
@@ -104,24 +104,31 @@ public final class TopicService {
         }
     }
 
-    /** Topic keys Kafka accepts that Spool stores and reports but does not act on yet. */
-    static final java.util.Set<String> PASSIVE_TOPIC_CONFIGS = java.util.Set.of(
-            "cleanup.policy",
-            "compression.type",
-            "min.insync.replicas",
-            "unclean.leader.election.enable",
-            "min.compaction.lag.ms",
-            "max.compaction.lag.ms",
-            "delete.retention.ms",
-            "min.cleanable.dirty.ratio",
-            "message.timestamp.before.max.ms",
-            "message.timestamp.after.max.ms",
-            "message.timestamp.difference.max.ms",
-            "preallocate",
-            "segment.jitter.ms",
-            "local.retention.ms",
-            "local.retention.bytes",
-            "remote.storage.enable");
+    /** Topic keys Kafka accepts that Spool stores and reports but does not act on yet, with Kafka's defaults. */
+    public static final Map<String, String> PASSIVE_TOPIC_DEFAULTS = Map.ofEntries(
+            Map.entry("cleanup.policy", "delete"),
+            Map.entry("compression.type", "producer"),
+            Map.entry("min.insync.replicas", "1"),
+            Map.entry("unclean.leader.election.enable", "false"),
+            Map.entry("min.compaction.lag.ms", "0"),
+            Map.entry("max.compaction.lag.ms", String.valueOf(Long.MAX_VALUE)),
+            Map.entry("delete.retention.ms", "86400000"),
+            Map.entry("min.cleanable.dirty.ratio", "0.5"),
+            Map.entry("message.timestamp.before.max.ms", String.valueOf(Long.MAX_VALUE)),
+            Map.entry("message.timestamp.after.max.ms", "3600000"),
+            Map.entry("preallocate", "false"),
+            Map.entry("segment.jitter.ms", "0"),
+            Map.entry("local.retention.ms", "-2"),
+            Map.entry("local.retention.bytes", "-2"),
+            Map.entry("remote.storage.enable", "false"));
+
+    /** Every topic config key with its effective value for a topic with these overrides. */
+    public Map<String, String> effectiveTopicConfigs(Map<String, String> overrides) {
+        Map<String, String> all = new java.util.TreeMap<>(PASSIVE_TOPIC_DEFAULTS);
+        all.putAll(config.topicDefaults());
+        all.putAll(overrides);
+        return all;
+    }
 
     /** Creates a topic and its logs. {@code partitions}/{@code replicationFactor} of -1 take the defaults. */
     public synchronized Outcome createTopic(
