@@ -39,7 +39,9 @@ public final class MetadataHandler extends SimpleHandler<MetadataRequestData> {
                         .setPort(broker.advertised().port()));
         List<String> names = new ArrayList<>();
         List<MetadataResponseData.MetadataResponseTopic> unknownIds = new ArrayList<>();
-        if (request.topics() == null) {
+        // v0 has no null array: an empty topic list means every topic.
+        if (request.topics() == null
+                || (ctx.apiVersion() == 0 && request.topics().isEmpty())) {
             for (TopicImage t : broker.topics().image().topics()) {
                 names.add(t.name());
             }

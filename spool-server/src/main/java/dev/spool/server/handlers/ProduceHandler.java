@@ -56,7 +56,19 @@ public final class ProduceHandler extends SimpleHandler<ProduceRequestData> {
             }
             data.responses().add(tr);
         }
-        return request.acks() == 0 ? null : data;
+        if (request.acks() != 0) {
+            return data;
+        }
+        // acks=0 gets no response; as Kafka does, an error closes the connection so the client notices.
+        for (ProduceResponseData.TopicProduceResponse tr : data.responses()) {
+            for (ProduceResponseData.PartitionProduceResponse pr : tr.partitionResponses()) {
+                if (pr.errorCode() != Errors.NONE.code()) {
+                    ctx.channel().close();
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private void append(
