@@ -25,19 +25,37 @@ public final class AtomicFiles {
     /** Atomically replaces {@code target} with the remaining bytes of {@code content}. */
     public static void write(Path target, ByteBuffer content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(
-                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (content.hasRemaining()) {
-                ch.write(content);
-            }
-            ch.force(true);
-        }
+        FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        boolean moved = false;
         try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            try (ch) {
+                while (content.hasRemaining()) {
+                    ch.write(content);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            moved = true;
+        } finally {
+            if (!moved) {
+                deleteQuietly(tmp);
+            }
         }
         fsyncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /** Removes a temp file this class wrote, after a failed write or rename (e.g. disk full). */
+    private static void deleteQuietly(Path tmp) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            // The original failure is the one to report; a leftover temp file is overwritten next time.
+        }
     }
 
     /** Makes a directory entry change (create, rename, delete) durable. */

@@ -25,7 +25,8 @@ public record TopicPartition(String topic, int partition) {
         }
         String digits = name.substring(dash + 1);
         for (int i = 0; i < digits.length(); i++) {
-            if (!Character.isDigit(digits.charAt(i))) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
                 return null;
             }
         }

@@ -170,8 +170,7 @@ public final class ConfigDef {
     /** Accepts numbers in [min, max]. */
     public static Validator between(long min, long max) {
         return v -> {
-            long n = ((Number) v).longValue();
-            if (n < min || n > max) {
+            if (below((Number) v, min) || above((Number) v, max)) {
                 return "Value must be in the range [" + min + ", " + max + "]";
             }
             return null;
@@ -180,7 +179,16 @@ public final class ConfigDef {
 
     /** Accepts numbers &gt;= min. */
     public static Validator atLeast(long min) {
-        return v -> ((Number) v).longValue() < min ? "Value must be at least " + min : null;
+        return v -> below((Number) v, min) ? "Value must be at least " + min : null;
+    }
+
+    /** Doubles are compared as doubles (NaN is out of every range), integers exactly. */
+    private static boolean below(Number n, long bound) {
+        return n instanceof Double ? !(n.doubleValue() >= bound) : n.longValue() < bound;
+    }
+
+    private static boolean above(Number n, long bound) {
+        return n instanceof Double ? !(n.doubleValue() <= bound) : n.longValue() > bound;
     }
 
     /** Accepts exactly one of the given strings (case-sensitive, as Kafka's {@code ValidString}). */

@@ -141,31 +141,75 @@ public final class BatchValidator {
         return null;
     }
 
-    /** Walks the records of an uncompressed batch: lengths must tile the batch, deltas count up from 0. */
+    /**
+     * Walks the records of an uncompressed batch: lengths must tile the batch, each record's fields
+     * (attributes, deltas, key, value, headers) must fill exactly its length, deltas count up from 0.
+     */
     private static String checkUncompressedRecords(ByteBuffer buf, int pos, int count) {
         int end = pos + sizeInBytes(buf, pos);
         ByteBuffer view = buf.duplicate().limit(end).position(pos + RECORDS_OFFSET);
+        int i = 0;
         try {
-            for (int i = 0; i < count; i++) {
+            for (; i < count; i++) {
                 int length = Varint.readVarint(view);
                 if (length <= 0 || length > view.remaining()) {
                     return "record " + i + " length " + length + " does not fit in the batch";
                 }
                 int next = view.position() + length;
+                view.limit(next); // a field that runs past the record underflows
                 view.get(); // record attributes, unused in v2
                 Varint.readVarlong(view); // timestamp delta
                 int offsetDelta = Varint.readVarint(view);
                 if (offsetDelta != i) {
                     return "record " + i + " has offset delta " + offsetDelta;
                 }
-                view.position(next);
+                String problem = checkRecordFields(view);
+                if (problem != null) {
+                    return "record " + i + " " + problem;
+                }
+                if (view.hasRemaining()) {
+                    return "record " + i + " has " + view.remaining() + " bytes after its fields";
+                }
+                view.limit(end);
             }
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
-            return "malformed record: " + e.getMessage();
+        } catch (BufferUnderflowException e) {
+            return "record " + i + " is malformed: a field runs past the record";
+        } catch (IllegalArgumentException e) {
+            return "malformed record " + i + ": " + e.getMessage();
         }
         if (view.hasRemaining()) {
             return view.remaining() + " bytes after the last record of the batch";
         }
         return null;
+    }
+
+    /** Skips key, value and headers, as Kafka's reader does (a negative length is null). */
+    private static String checkRecordFields(ByteBuffer view) {
+        if (!skipBytes(view, true) || !skipBytes(view, true)) {
+            return "has a key or value that runs past the record";
+        }
+        int headers = Varint.readVarint(view);
+        if (headers < 0) {
+            return "has " + headers + " headers";
+        }
+        for (int h = 0; h < headers; h++) {
+            if (!skipBytes(view, false) || !skipBytes(view, true)) {
+                return "has header " + h + " with a bad length";
+            }
+        }
+        return null;
+    }
+
+    /** Skips one varint-length field; false if its length is not allowed or runs past the record. */
+    private static boolean skipBytes(ByteBuffer view, boolean nullable) {
+        int length = Varint.readVarint(view);
+        if (length < 0) {
+            return nullable;
+        }
+        if (length > view.remaining()) {
+            return false;
+        }
+        view.position(view.position() + length);
+        return true;
     }
 }

@@ -20,7 +20,7 @@ public final class RecordTimestamps {
      */
     public static OffsetAndTimestamp firstAtOrAfter(ByteBuffer buf, int pos, long target, long minOffset) {
         long maxTs = RecordBatch.maxTimestamp(buf, pos);
-        if (maxTs < target) {
+        if (maxTs < target || minOffset > RecordBatch.lastOffset(buf, pos)) {
             return null;
         }
         long base = RecordBatch.baseOffset(buf, pos);
