@@ -29,6 +29,33 @@ public final class LogTestSupport {
         return BatchBuilder.build(records);
     }
 
+    /** As {@link #batch}, with its offsets already assigned from {@code baseOffset}. */
+    public static ByteBuffer batchAt(long baseOffset, String tag, int count, long timestamp) {
+        ByteBuffer b = batch(tag, count, timestamp);
+        dev.spool.protocol.record.RecordBatch.setBaseOffset(b, 0, baseOffset);
+        return b;
+    }
+
+    /** The bytes of several buffers, one after another, in a new buffer. */
+    public static ByteBuffer concat(ByteBuffer... parts) {
+        int size = 0;
+        for (ByteBuffer p : parts) {
+            size += p.remaining();
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        for (ByteBuffer p : parts) {
+            out.put(p.duplicate());
+        }
+        return out.flip();
+    }
+
+    /** The remaining bytes of {@code buf} as an array (the buffer is not moved). */
+    public static byte[] bytes(ByteBuffer buf) {
+        byte[] out = new byte[buf.remaining()];
+        buf.duplicate().get(out);
+        return out;
+    }
+
     /** A log config from key/value pairs (Kafka topic config names). */
     public static LogConfig config(Object... kv) {
         java.util.HashMap<String, Object> m = new java.util.HashMap<>();
