@@ -79,7 +79,7 @@ final class LogSegment implements AutoCloseable {
             Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, TIME_INDEX_SUFFIX)));
         }
         this.channel =
-                FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                channels.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.offsetIndex = new OffsetIndex(
                 dir.resolve(LogFiles.fileName(baseOffset, INDEX_SUFFIX)),
                 baseOffset,
