@@ -6,6 +6,7 @@ import static dev.spool.storage.LogTestSupport.fileNames;
 import static dev.spool.storage.LogTestSupport.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.spool.common.TopicPartition;
 import java.io.IOException;
@@ -260,6 +261,36 @@ class LogManagerTest {
             assertThat(log.logStartOffset()).isEqualTo(6);
             assertThat(log.numberOfSegments()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void shutdownDoesNotWaitForDelayedFileDeletions() throws Exception {
+        List<Path> dirs = dirs(1);
+        LogManager m = start(dirs);
+        int size = batch("b0", 3, T0).remaining();
+        LogConfig cfg = config(
+                LogConfig.SEGMENT_BYTES,
+                size,
+                LogConfig.RETENTION_BYTES,
+                0,
+                LogConfig.FILE_DELETE_DELAY_MS,
+                NEVER_MS,
+                LogConfig.SEGMENT_INDEX_BYTES,
+                4096);
+        Log log = m.getOrCreateLog(tp("r", 0), cfg);
+        for (int i = 0; i < 3; i++) {
+            log.appendAsLeader(batch("b" + i, 3, T0), 0);
+        }
+        log.updateHighWatermark(6);
+        assertThat(m.runRetention()).isEqualTo(2);
+        assertThat(fileNames(log.dir())).anyMatch(n -> n.endsWith(".deleted"));
+        // the deletions are an hour away; a clean shutdown must not wait for them (it waited 30 s)
+        assertTimeoutPreemptively(Duration.ofSeconds(20), m::shutdown);
+        assertThat(dirs.get(0).resolve(LogManager.CLEAN_SHUTDOWN_FILE)).exists();
+        // whatever was left is removed at the next start
+        LogManager again = start(dirs);
+        assertThat(fileNames(log.dir())).noneMatch(n -> n.endsWith(".deleted"));
+        assertThat(again.getLog(tp("r", 0)).logStartOffset()).isEqualTo(6);
     }
 
     @Test
