@@ -96,6 +96,11 @@ final class LogSegment implements AutoCloseable {
         }
         this.size = (int) fileSize;
         this.createdMs = createdMs;
+        // segment.ms counts from the first batch's timestamp, also for a segment loaded from disk.
+        ByteBuffer firstHeader = readHeader(0, size);
+        if (firstHeader != null) {
+            rollingBasedTimestamp = RecordBatch.maxTimestamp(firstHeader, 0);
+        }
         TimeIndex.Entry last = timeIndex.lastEntry();
         if (last != null) {
             maxTimestampSoFar = last.timestamp();
