@@ -282,6 +282,31 @@ class LogSegmentTest {
     }
 
     @Test
+    void segmentMsCountsFromTheFirstBatchAlsoAfterAReopen() throws Exception {
+        LogConfig cfg = config(LogConfig.SEGMENT_MS, 1000);
+        LogSegment s = create(cfg);
+        s.append(batchAt(BASE, "a", 1, T0));
+        s.append(batchAt(BASE + 1, "b", 1, T0 + 900));
+        s.close();
+        opened.remove(s);
+        // the file was last modified long after the first batch was written
+        LogSegment r = LogSegment.open(dir, BASE, cfg, LogEnv.of(time), T0 + 900, true);
+        opened.add(r);
+        assertThat(r.shouldRoll(100, BASE + 2, cfg, T0 + 1000)).isFalse();
+        assertThat(r.shouldRoll(100, BASE + 2, cfg, T0 + 1001)).isTrue();
+    }
+
+    @Test
+    void segmentMsOfAnEmptyReopenedSegmentCountsFromItsFileTime() throws Exception {
+        LogConfig cfg = config(LogConfig.SEGMENT_MS, 1000);
+        create(cfg).close();
+        opened.clear();
+        LogSegment r = LogSegment.open(dir, BASE, cfg, LogEnv.of(time), T0 - 5000, true);
+        opened.add(r);
+        assertThat(r.timeWaitedForRoll(T0)).isEqualTo(5000);
+    }
+
+    @Test
     void shouldRollWhenTheOffsetIndexIsFull() throws Exception {
         // 3 offset-index entries; time-index has room for 2 but equal timestamps add none after the first
         LogConfig cfg = config(LogConfig.SEGMENT_INDEX_BYTES, 24, LogConfig.INDEX_INTERVAL_BYTES, 0);
