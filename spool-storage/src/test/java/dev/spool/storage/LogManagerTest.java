@@ -308,6 +308,42 @@ class LogManagerTest {
     }
 
     @Test
+    void backgroundTasksFlushCheckpointAndEnforceRetention() throws Exception {
+        List<Path> dirs = dirs(1);
+        LogManager m = LogManager.start(new LogManager.Config(dirs, defaults, 20, 20, 20), time);
+        managers.add(m);
+        int size = batch("b0", 3, T0).remaining();
+        LogConfig cfg = config(
+                LogConfig.SEGMENT_BYTES,
+                size,
+                LogConfig.RETENTION_MS,
+                10_000,
+                LogConfig.FLUSH_MS,
+                5_000,
+                LogConfig.SEGMENT_INDEX_BYTES,
+                4096);
+        Log log = m.getOrCreateLog(tp("bg", 0), cfg);
+        for (int i = 0; i < 3; i++) {
+            log.appendAsLeader(batch("b" + i, 3, T0), 0);
+        }
+        log.updateHighWatermark(9);
+        Path checkpoint = dirs.get(0).resolve(LogManager.RECOVERY_POINT_CHECKPOINT);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                        new OffsetCheckpointFile(checkpoint).read())
+                .containsEntry(tp("bg", 0), 0L));
+        assertThat(log.recoveryPoint()).isZero();
+        assertThat(log.numberOfSegments()).isEqualTo(3);
+
+        time.sleep(5_000); // flush.ms passed
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> log.recoveryPoint() == 9);
+        time.sleep(10_000); // retention.ms passed
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> log.logStartOffset() == 9);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                        new OffsetCheckpointFile(checkpoint).read())
+                .containsEntry(tp("bg", 0), 9L));
+    }
+
+    @Test
     void noLogDirectoryIsAnError() {
         assertThatThrownBy(() -> start(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
