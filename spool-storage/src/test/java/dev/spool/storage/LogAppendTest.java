@@ -51,7 +51,7 @@ class LogAppendTest {
     }
 
     private static String tag(int i) {
-        return String.format("b%03d", i);
+        return LogTestSupport.tag("b", 3, i);
     }
 
     private static int batchSize() {

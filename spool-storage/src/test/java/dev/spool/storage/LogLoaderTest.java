@@ -6,6 +6,7 @@ import static dev.spool.storage.LogTestSupport.fileNames;
 import static dev.spool.storage.LogTestSupport.offsets;
 import static dev.spool.storage.LogTestSupport.readAll;
 import static dev.spool.storage.LogTestSupport.snapshot;
+import static dev.spool.storage.LogTestSupport.tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -59,7 +60,7 @@ class LogLoaderTest {
     private ByteBuffer writeAndClose(int n) throws Exception {
         load(LogLoader.LoadParams.FRESH);
         for (int i = 0; i < n; i++) {
-            log.appendAsLeader(batch(String.format("b%02d", i), 3, T0 + 10L * i), 0);
+            log.appendAsLeader(batch(tag("b", 2, i), 3, T0 + 10L * i), 0);
         }
         ByteBuffer all = readAll(log, 0);
         log.flush();

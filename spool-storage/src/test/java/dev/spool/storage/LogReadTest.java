@@ -3,6 +3,7 @@ package dev.spool.storage;
 import static dev.spool.storage.LogTestSupport.batch;
 import static dev.spool.storage.LogTestSupport.bytes;
 import static dev.spool.storage.LogTestSupport.config;
+import static dev.spool.storage.LogTestSupport.tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spool.protocol.adapter.KafkaRecords;
@@ -40,7 +41,7 @@ class LogReadTest {
     private void openWith(int n, Object... kv) throws Exception {
         log = LogTestSupport.open(dir, config(kv), time, LogLoader.LoadParams.FRESH);
         for (int i = 0; i < n; i++) {
-            ByteBuffer b = batch(String.format("b%02d", i), 3, T0 + i);
+            ByteBuffer b = batch(tag("b", 2, i), 3, T0 + i);
             log.appendAsLeader(b, 0);
             stored.add(b);
         }

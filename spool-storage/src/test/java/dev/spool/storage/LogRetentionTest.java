@@ -4,6 +4,7 @@ import static dev.spool.storage.LogTestSupport.batch;
 import static dev.spool.storage.LogTestSupport.config;
 import static dev.spool.storage.LogTestSupport.fileNames;
 import static dev.spool.storage.LogTestSupport.offsets;
+import static dev.spool.storage.LogTestSupport.tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class LogRetentionTest {
         }
         log = LogLoader.load(logDir(), LogTestSupport.TP, config(all), env, LogLoader.LoadParams.FRESH);
         for (int i = 0; i < n; i++) {
-            log.appendAsLeader(batch(String.format("b%02d", i), 3, T0 + 1000L * i), 0);
+            log.appendAsLeader(batch(tag("b", 2, i), 3, T0 + 1000L * i), 0);
         }
     }
 

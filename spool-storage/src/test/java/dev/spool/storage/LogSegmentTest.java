@@ -4,6 +4,7 @@ import static dev.spool.storage.LogTestSupport.batchAt;
 import static dev.spool.storage.LogTestSupport.bytes;
 import static dev.spool.storage.LogTestSupport.concat;
 import static dev.spool.storage.LogTestSupport.config;
+import static dev.spool.storage.LogTestSupport.tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -42,7 +43,7 @@ class LogSegmentTest {
     private List<ByteBuffer> appendBatches(LogSegment s, int n, long firstTimestamp) throws Exception {
         List<ByteBuffer> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ByteBuffer b = batchAt(BASE + 3L * i, String.format("b%02d", i), 3, firstTimestamp + 10L * i);
+            ByteBuffer b = batchAt(BASE + 3L * i, tag("b", 2, i), 3, firstTimestamp + 10L * i);
             s.append(b.duplicate());
             out.add(b);
         }

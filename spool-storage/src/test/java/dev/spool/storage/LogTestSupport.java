@@ -111,6 +111,15 @@ public final class LogTestSupport {
         }
     }
 
+    /** {@code prefix} and {@code i} zero-padded to {@code digits}: equal-length tags give equal-size batches. */
+    public static String tag(String prefix, int digits, int i) {
+        StringBuilder sb = new StringBuilder(Integer.toString(i));
+        while (sb.length() < digits) {
+            sb.insert(0, '0');
+        }
+        return prefix + sb;
+    }
+
     /** A log config from key/value pairs (Kafka topic config names). */
     public static LogConfig config(Object... kv) {
         java.util.HashMap<String, Object> m = new java.util.HashMap<>();

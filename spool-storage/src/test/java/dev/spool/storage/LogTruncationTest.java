@@ -4,6 +4,7 @@ import static dev.spool.storage.LogTestSupport.batch;
 import static dev.spool.storage.LogTestSupport.config;
 import static dev.spool.storage.LogTestSupport.fileNames;
 import static dev.spool.storage.LogTestSupport.offsets;
+import static dev.spool.storage.LogTestSupport.tag;
 import static dev.spool.storage.LogTestSupport.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,7 +53,7 @@ class LogTruncationTest {
                 0);
         log = LogTestSupport.open(dir, cfg, time, LogLoader.LoadParams.FRESH);
         for (int i = 0; i < n; i++) {
-            log.appendAsLeader(batch(String.format("b%02d", i), 3, T0 + i), 0);
+            log.appendAsLeader(batch(tag("b", 2, i), 3, T0 + i), 0);
         }
     }
 
@@ -96,7 +97,7 @@ class LogTruncationTest {
         // the holder is active again: its indexes take entries, and the log rolls out of it normally
         assertThat(Files.size(logDir().resolve(LogFiles.fileName(6, ".index")))).isEqualTo(INDEX_BYTES);
         for (int i = 0; i < 3; i++) {
-            log.appendAsLeader(batch(String.format("n%02d", i), 3, T0), 0);
+            log.appendAsLeader(batch(tag("n", 2, i), 3, T0), 0);
         }
         assertThat(log.segmentBaseOffsets()).containsExactly(0L, 6L, 12L);
         assertThat(offsets(log))
