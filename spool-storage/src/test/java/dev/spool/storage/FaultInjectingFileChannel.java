@@ -31,6 +31,7 @@ public final class FaultInjectingFileChannel extends FileChannel {
     private volatile int failWriteAfterBytes = -1;
 
     private volatile boolean failForce;
+    private volatile boolean failTruncate;
     private final AtomicInteger writeCalls = new AtomicInteger();
 
     public FaultInjectingFileChannel(Path path, FileChannel delegate) {
@@ -53,6 +54,11 @@ public final class FaultInjectingFileChannel extends FileChannel {
     /** Makes every {@code force} throw (or not). */
     public void failForce(boolean fail) {
         failForce = fail;
+    }
+
+    /** Makes every {@code truncate} throw (or not). */
+    public void failTruncate(boolean fail) {
+        failTruncate = fail;
     }
 
     /** How many write calls reached this channel. */
@@ -150,6 +156,9 @@ public final class FaultInjectingFileChannel extends FileChannel {
 
     @Override
     public FileChannel truncate(long size) throws IOException {
+        if (failTruncate) {
+            throw new IOException(IO_ERROR);
+        }
         delegate.truncate(size);
         return this;
     }

@@ -119,6 +119,25 @@ class LogFaultTest {
     }
 
     @Test
+    void partialBatchThatCannotBeCutBackIsRemovedByRecovery() throws Exception {
+        openFaulty(cfg);
+        log.appendAsLeader(batch("a", 3, T0), 0);
+        ByteBuffer before = readAll(log, 0);
+        FaultInjectingFileChannel ch = activeChannel(log);
+        ch.failTruncate(true);
+        ch.failNextWriteAfter(25);
+        assertThatThrownBy(() -> log.appendAsLeader(batch("b", 3, T0), 0)).isInstanceOf(LogOfflineException.class);
+        // the torn bytes stay in the file, but the offline log serves nothing
+        assertThat(Files.size(ch.path())).isEqualTo(before.remaining() + 25L);
+        assertOffline(() -> log.read(0, 1 << 20, 3, true), TP);
+
+        reopenHealthy(); // an unclean start, as LogManager does after an offline log
+        assertThat(Files.size(ch.path())).isEqualTo(before.remaining());
+        assertThat(log.logEndOffset()).isEqualTo(3);
+        assertThat(readAll(log, 0)).isEqualTo(before);
+    }
+
+    @Test
     void everyLaterCallOnAnOfflineLogFailsNamingThePartition() throws Exception {
         openFaulty(cfg);
         log.appendAsLeader(batch("a", 3, T0), 0);
