@@ -328,11 +328,11 @@ public final class Log implements AutoCloseable {
         if (next != null && next.getKey() <= bound) {
             return Integer.MAX_VALUE;
         }
-        if (bound >= logEndOffset) {
-            return Integer.MAX_VALUE;
-        }
-        LogSegment.BatchPosition at = segment.translateOffset(bound, segment.size());
-        return at == null ? Integer.MAX_VALUE : at.position();
+        // The segment may grow while we read, and its size is published apart from the log end offset:
+        // bound the read by the size seen now, cut at the batch holding the bound if that size has it.
+        int size = segment.size();
+        LogSegment.BatchPosition at = segment.translateOffset(bound, size);
+        return at == null ? size : at.position();
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,11 +78,15 @@ public final class LogManager implements AutoCloseable {
         }
         this.config = config;
         this.time = baseEnv.time();
-        this.scheduler = Executors.newScheduledThreadPool(1, r -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "spool-log-manager");
             t.setDaemon(true);
             return t;
         });
+        // Shutdown does not wait for delayed file deletions (file.delete.delay.ms); the .deleted files
+        // and *-delete directories they would have removed are removed at the next start.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.scheduler = executor;
         this.env = baseEnv.withBackground(scheduler);
     }
 

@@ -79,7 +79,7 @@ final class LogSegment implements AutoCloseable {
             Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, TIME_INDEX_SUFFIX)));
         }
         this.channel =
-                FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                channels.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.offsetIndex = new OffsetIndex(
                 dir.resolve(LogFiles.fileName(baseOffset, INDEX_SUFFIX)),
                 baseOffset,
@@ -96,6 +96,11 @@ final class LogSegment implements AutoCloseable {
         }
         this.size = (int) fileSize;
         this.createdMs = createdMs;
+        // segment.ms counts from the first batch's timestamp, also for a segment loaded from disk.
+        ByteBuffer firstHeader = readHeader(0, size);
+        if (firstHeader != null) {
+            rollingBasedTimestamp = RecordBatch.maxTimestamp(firstHeader, 0);
+        }
         TimeIndex.Entry last = timeIndex.lastEntry();
         if (last != null) {
             maxTimestampSoFar = last.timestamp();
@@ -376,8 +381,9 @@ final class LogSegment implements AutoCloseable {
             return 0;
         }
         int oldSize = size;
-        offsetIndex.truncateTo(offset);
-        timeIndex.truncateTo(offset);
+        // The whole batch holding the offset goes, so index entries from its base offset on go too.
+        offsetIndex.truncateTo(from.baseOffset());
+        timeIndex.truncateTo(from.baseOffset());
         size = from.position();
         channel.truncate(from.position());
         // Recompute the max timestamp from the surviving time-index entries (as Kafka does).

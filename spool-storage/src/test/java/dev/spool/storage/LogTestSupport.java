@@ -29,6 +29,97 @@ public final class LogTestSupport {
         return BatchBuilder.build(records);
     }
 
+    /** As {@link #batch}, with its offsets already assigned from {@code baseOffset}. */
+    public static ByteBuffer batchAt(long baseOffset, String tag, int count, long timestamp) {
+        ByteBuffer b = batch(tag, count, timestamp);
+        dev.spool.protocol.record.RecordBatch.setBaseOffset(b, 0, baseOffset);
+        return b;
+    }
+
+    /** The bytes of several buffers, one after another, in a new buffer. */
+    public static ByteBuffer concat(ByteBuffer... parts) {
+        int size = 0;
+        for (ByteBuffer p : parts) {
+            size += p.remaining();
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        for (ByteBuffer p : parts) {
+            out.put(p.duplicate());
+        }
+        return out.flip();
+    }
+
+    /** The remaining bytes of {@code buf} as an array (the buffer is not moved). */
+    public static byte[] bytes(ByteBuffer buf) {
+        byte[] out = new byte[buf.remaining()];
+        buf.duplicate().get(out);
+        return out;
+    }
+
+    /** The offsets of every record from the log start offset to the log end, in order. */
+    public static List<Long> offsets(Log log) throws IOException {
+        List<Long> out = new ArrayList<>();
+        if (log.logStartOffset() == log.logEndOffset()) {
+            return out;
+        }
+        for (dev.spool.protocol.adapter.KafkaRecords.DecodedRecord r :
+                dev.spool.protocol.adapter.KafkaRecords.decode(readAll(log, log.logStartOffset()))) {
+            out.add(r.offset());
+        }
+        return out;
+    }
+
+    /** The values of every record from the log start offset, as strings. */
+    public static List<String> values(Log log) throws IOException {
+        List<String> out = new ArrayList<>();
+        if (log.logStartOffset() == log.logEndOffset()) {
+            return out;
+        }
+        for (dev.spool.protocol.adapter.KafkaRecords.DecodedRecord r :
+                dev.spool.protocol.adapter.KafkaRecords.decode(readAll(log, log.logStartOffset()))) {
+            out.add(new String(r.value(), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** Every regular file under {@code dir} (names relative to it) with the SHA-256 of its bytes. */
+    public static java.util.SortedMap<String, String> snapshot(Path dir) throws IOException {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (java.nio.file.Files.isRegularFile(f)) {
+                    byte[] digest;
+                    try {
+                        digest = java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(java.nio.file.Files.readAllBytes(f));
+                    } catch (java.security.NoSuchAlgorithmException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    out.put(
+                            dir.relativize(f).toString(),
+                            java.util.HexFormat.of().formatHex(digest));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Names of the files in {@code dir}, sorted. */
+    public static List<String> fileNames(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** {@code prefix} and {@code i} zero-padded to {@code digits}: equal-length tags give equal-size batches. */
+    public static String tag(String prefix, int digits, int i) {
+        StringBuilder sb = new StringBuilder(Integer.toString(i));
+        while (sb.length() < digits) {
+            sb.insert(0, '0');
+        }
+        return prefix + sb;
+    }
+
     /** A log config from key/value pairs (Kafka topic config names). */
     public static LogConfig config(Object... kv) {
         java.util.HashMap<String, Object> m = new java.util.HashMap<>();
