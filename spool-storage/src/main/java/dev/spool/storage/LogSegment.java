@@ -368,8 +368,9 @@ final class LogSegment implements AutoCloseable {
             return 0;
         }
         int oldSize = size;
-        offsetIndex.truncateTo(offset);
-        timeIndex.truncateTo(offset);
+        // The whole batch holding `offset` goes, so index entries from its base offset on go too.
+        offsetIndex.truncateTo(from.baseOffset());
+        timeIndex.truncateTo(from.baseOffset());
         size = from.position();
         channel.truncate(from.position());
         // Recompute the max timestamp from the surviving time-index entries (as Kafka does).
