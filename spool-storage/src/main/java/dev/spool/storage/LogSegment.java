@@ -417,7 +417,7 @@ final class LogSegment implements AutoCloseable {
     /** Seals the segment when the log rolls: a final time-index entry, indexes trimmed to their entries. */
     void onBecomeInactive() throws IOException {
         if (maxTimestampSoFar >= 0) {
-            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
+            timeIndex.maybeAppendFinal(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
         }
         offsetIndex.trimToValidSize();
         timeIndex.trimToValidSize();
