@@ -70,17 +70,12 @@ final class CrashFixture {
      */
     static CrashFixture write(Path scratch, LogConfig config, long seed, int... batchesPerSegment) throws IOException {
         Random random = new Random(seed);
-        Path root = scratch.resolve("original");
-        Log log = LogTestSupport.open(
-                root, config, new LogModel.ManualTime(START_MS + 60_000), LogLoader.LoadParams.FRESH);
-        LogModel model = LogModel.startingAt(0);
+        List<List<List<SimpleRecord>>> plan = new ArrayList<>();
         long ts = START_MS;
         int tag = 0;
-        for (int s = 0; s < batchesPerSegment.length; s++) {
-            if (s > 0) {
-                log.roll();
-            }
-            for (int b = 0; b < batchesPerSegment[s]; b++) {
+        for (int count : batchesPerSegment) {
+            List<List<SimpleRecord>> segment = new ArrayList<>();
+            for (int b = 0; b < count; b++) {
                 int n = 1 + random.nextInt(5);
                 int[] sizes = new int[n];
                 long[] timestamps = new long[n];
@@ -89,7 +84,29 @@ final class CrashFixture {
                     ts += random.nextInt(10) < 8 ? random.nextInt(20) : -random.nextInt(30);
                     timestamps[i] = ts;
                 }
-                List<List<SimpleRecord>> groups = List.of(LogModel.records("c" + tag++, sizes, timestamps));
+                segment.add(LogModel.records("c" + tag++, sizes, timestamps));
+            }
+            plan.add(segment);
+        }
+        return write(scratch, config, plan);
+    }
+
+    /**
+     * Writes the planned batches: {@code plan.get(i)} holds the batches (each a list of records) of
+     * segment i. Flushes after each append; then closes the files without sealing anything and captures
+     * them.
+     */
+    static CrashFixture write(Path scratch, LogConfig config, List<List<List<SimpleRecord>>> plan) throws IOException {
+        Path root = scratch.resolve("original");
+        Log log = LogTestSupport.open(
+                root, config, new LogModel.ManualTime(START_MS + 60_000), LogLoader.LoadParams.FRESH);
+        LogModel model = LogModel.startingAt(0);
+        for (int s = 0; s < plan.size(); s++) {
+            if (s > 0) {
+                log.roll();
+            }
+            for (List<SimpleRecord> batch : plan.get(s)) {
+                List<List<SimpleRecord>> groups = List.of(batch);
                 ByteBuffer buf = LogModel.buildBatches(groups, 0, KafkaRecords.NONE);
                 AppendResult res = log.appendAsLeader(buf, 3);
                 assertThat(res.ok()).as(res.message()).isTrue();
@@ -97,7 +114,7 @@ final class CrashFixture {
                 log.flush();
             }
         }
-        assertThat(log.segmentBaseOffsets()).hasSize(batchesPerSegment.length);
+        assertThat(log.segmentBaseOffsets()).hasSize(plan.size());
         List<Long> bases = log.segmentBaseOffsets();
         log.closeWithoutSealing();
 
