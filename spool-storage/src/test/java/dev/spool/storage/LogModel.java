@@ -195,6 +195,17 @@ final class LogModel {
         logStartOffset = Math.min(logStartOffset, end);
     }
 
+    /** A model of this log cut at {@code end}: its records and batches below it, offsets clamped. */
+    LogModel below(long end) {
+        LogModel m = new LogModel();
+        m.records.putAll(records.headMap(end, false));
+        m.batches.putAll(batches.headMap(end, false));
+        m.logEndOffset = end;
+        m.highWatermark = Math.min(highWatermark, end);
+        m.logStartOffset = Math.min(logStartOffset, end);
+        return m;
+    }
+
     void truncateFullyAndStartAt(long offset) {
         records.clear();
         batches.clear();
