@@ -257,7 +257,8 @@ class LogStatefulPropertyTest {
 
     /**
      * A crash that keeps the page cache (files closed unsealed), reopened with a checkpointed recovery
-     * point chosen by {@code rpWhere} (per mille of [0, recoveryPoint]), or with no checkpoints at all.
+     * point chosen by {@code rpWhere} (per mille of the recovery point: up to 1.5 times it, as a checkpoint
+     * written before a truncation says), or with no checkpoints at all.
      */
     record UncleanReopen(int rpWhere, boolean noCheckpoints) implements Op {
         @Override
@@ -436,7 +437,9 @@ class LogStatefulPropertyTest {
                         Arbitraries.frequency(Tuple.of(6, 0), Tuple.of(1, 1), Tuple.of(1, 2), Tuple.of(2, 3)), where)
                 .as(ListOffsets::new);
         Arbitrary<Op> clock = Arbitraries.integers().between(0, 8000).map(AdvanceClock::new);
-        Arbitrary<Op> unclean = Combinators.combine(where, Arbitraries.frequency(Tuple.of(4, false), Tuple.of(1, true)))
+        Arbitrary<Op> unclean = Combinators.combine(
+                        Arbitraries.integers().between(0, 1500),
+                        Arbitraries.frequency(Tuple.of(4, false), Tuple.of(1, true)))
                 .as(UncleanReopen::new);
 
         @SuppressWarnings("unchecked")
