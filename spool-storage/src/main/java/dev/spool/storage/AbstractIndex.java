@@ -81,7 +81,7 @@ abstract class AbstractIndex implements AutoCloseable {
 
     /** Writes entry bytes at slot {@code entries} via {@link #writeEntry} and publishes it. */
     protected void appendEntry() {
-        if (isFull()) {
+        if (entries >= maxEntries) {
             throw new IllegalStateException("index " + file + " is full (" + maxEntries + " entries)");
         }
         writeEntry(mmap, entries * entrySize);

@@ -551,8 +551,9 @@ public final class Log implements AutoCloseable {
                 truncateFullyAndStartAtLocked(offset);
                 return true;
             }
-            List<LogSegment> removed =
-                    new ArrayList<>(segments.tailMap(offset, false).values());
+            // Newest first: a crash part-way through the renames then leaves a contiguous prefix.
+            List<LogSegment> removed = new ArrayList<>(
+                    segments.tailMap(offset, false).descendingMap().values());
             LogSegment holder = segments.floorEntry(offset).getValue();
             for (LogSegment s : removed) {
                 segments.remove(s.baseOffset());

@@ -79,7 +79,17 @@ public final class LogLoader {
                 segment.flush();
                 recoveredAny = true;
                 nextOffset = r.nextOffset();
-                if (r.truncatedBytes() > 0 && !last) {
+                // A segment must end where the next begins; one that was cut, or that ends short (its
+                // tail lost before this start), leaves later segments after a hole: they go.
+                if (!last && (r.truncatedBytes() > 0 || r.nextOffset() != nextBase)) {
+                    if (r.truncatedBytes() == 0) {
+                        LOG.warn(
+                                "Segment {} of {} ends at offset {} but the next segment starts at {}",
+                                base,
+                                tp,
+                                r.nextOffset(),
+                                nextBase);
+                    }
                     deleteLaterSegments(dir, bases.subList(i + 1, bases.size()), tp);
                     break; // this segment is now the last, and active
                 }

@@ -65,6 +65,11 @@ final class LogRecovery {
                     problem = "batch base offset " + RecordBatch.baseOffset(buf, pos) + " is below the expected "
                             + nextOffset;
                 }
+                if (problem == null && !fitsInSegment(segment, buf, pos)) {
+                    problem = "batch offsets " + RecordBatch.baseOffset(buf, pos) + ".."
+                            + RecordBatch.lastOffset(buf, pos) + " do not fit in the segment based at "
+                            + segment.baseOffset();
+                }
                 if (problem != null) {
                     reason = problem + " at position " + (chunkStart + pos);
                     break;
@@ -98,6 +103,13 @@ final class LogRecovery {
         }
         segment.truncateFileTo((int) validEnd);
         return new Result(nextOffset, (int) validEnd, truncated, reason);
+    }
+
+    /** True if the batch's offsets lie within the 32-bit range relative to the segment's base offset. */
+    private static boolean fitsInSegment(LogSegment segment, ByteBuffer buf, int pos) {
+        long base = RecordBatch.baseOffset(buf, pos);
+        long last = RecordBatch.lastOffset(buf, pos);
+        return last >= base && last - segment.baseOffset() <= Integer.MAX_VALUE;
     }
 
     /** Reads from {@code from} into {@code buf} until it is full or {@code limit}; returns bytes read. */

@@ -386,10 +386,7 @@ final class LogSegment implements AutoCloseable {
         timeIndex.truncateTo(from.baseOffset());
         size = from.position();
         channel.truncate(from.position());
-        // Recompute the max timestamp from the surviving time-index entries (as Kafka does).
-        TimeIndex.Entry last = timeIndex.lastEntry();
-        maxTimestampSoFar = last == null ? RecordBatch.NO_TIMESTAMP : last.timestamp();
-        offsetOfMaxTimestampSoFar = last == null ? -1 : last.offset();
+        recomputeMaxTimestamp();
         bytesSinceLastIndexEntry = 0;
         if (size == 0) {
             rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
@@ -397,10 +394,43 @@ final class LogSegment implements AutoCloseable {
         return oldSize - size;
     }
 
+    /**
+     * Recomputes the largest timestamp after a truncation: the time index is sparse, so the surviving
+     * batches after its last entry are scanned too (as Kafka does).
+     */
+    private void recomputeMaxTimestamp() throws IOException {
+        TimeIndex.Entry last = timeIndex.lastEntry();
+        long maxTs = last == null ? RecordBatch.NO_TIMESTAMP : last.timestamp();
+        long maxTsOffset = last == null ? -1 : last.offset();
+        int limit = size;
+        int pos = 0;
+        if (last != null) {
+            BatchPosition at = translateOffset(last.offset(), limit);
+            pos = at == null ? limit : at.position();
+        }
+        while (true) {
+            ByteBuffer h = readHeader(pos, limit);
+            if (h == null) {
+                break;
+            }
+            int batchSize = LOG_OVERHEAD + RecordBatch.length(h, 0);
+            if (batchSize < HEADER_SIZE || pos + batchSize > limit) {
+                break;
+            }
+            if (RecordBatch.maxTimestamp(h, 0) > maxTs) {
+                maxTs = RecordBatch.maxTimestamp(h, 0);
+                maxTsOffset = RecordBatch.lastOffset(h, 0);
+            }
+            pos += batchSize;
+        }
+        maxTimestampSoFar = maxTs;
+        offsetOfMaxTimestampSoFar = maxTsOffset;
+    }
+
     /** Seals the segment when the log rolls: a final time-index entry, indexes trimmed to their entries. */
     void onBecomeInactive() throws IOException {
         if (maxTimestampSoFar >= 0) {
-            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
+            timeIndex.maybeAppendFinal(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
         }
         offsetIndex.trimToValidSize();
         timeIndex.trimToValidSize();

@@ -32,16 +32,38 @@ final class TimeIndex extends AbstractIndex {
         super(file, baseOffset, maxIndexSize, ENTRY_SIZE, writable);
     }
 
-    /** Appends if {@code timestamp} is larger than the last entry's; otherwise does nothing. */
+    /**
+     * Full one entry early: the last slot is kept for the entry {@link #maybeAppendFinal} writes when the
+     * segment stops taking appends, so a sealed segment's largest timestamp is always in its index.
+     */
+    @Override
+    boolean isFull() {
+        return entries() >= maxEntries() - 1;
+    }
+
+    /** Appends if {@code timestamp} is larger than the last entry's and the index is not full. */
     void maybeAppend(long timestamp, long offset) {
+        if (!isFull()) {
+            appendIfLarger(timestamp, offset);
+        }
+    }
+
+    /**
+     * The entry for the segment's largest timestamp when it is rolled or closed; may use the slot
+     * {@link #isFull} reserves.
+     */
+    void maybeAppendFinal(long timestamp, long offset) {
+        if (entries() < maxEntries()) {
+            appendIfLarger(timestamp, offset);
+        }
+    }
+
+    private void appendIfLarger(long timestamp, long offset) {
         if (timestamp < 0 || offset < 0) {
             return; // batches without timestamps (NO_TIMESTAMP) are not time-indexed
         }
         int n = entries();
         if (n > 0 && timestamp <= timestampAt(buffer(), n - 1)) {
-            return;
-        }
-        if (isFull()) {
             return;
         }
         long relative = offset - baseOffset;

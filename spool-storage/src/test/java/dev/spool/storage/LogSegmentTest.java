@@ -309,22 +309,23 @@ class LogSegmentTest {
 
     @Test
     void shouldRollWhenTheOffsetIndexIsFull() throws Exception {
-        // 3 offset-index entries; time-index has room for 2 but equal timestamps add none after the first
-        LogConfig cfg = config(LogConfig.SEGMENT_INDEX_BYTES, 24, LogConfig.INDEX_INTERVAL_BYTES, 0);
+        // 4 offset-index entries; the time index has 3 slots (2 usable before the final one), and equal
+        // timestamps add none after the first
+        LogConfig cfg = config(LogConfig.SEGMENT_INDEX_BYTES, 36, LogConfig.INDEX_INTERVAL_BYTES, 0);
         LogSegment s = create(cfg);
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 3; i++) {
             s.append(batchAt(BASE + i, "a", 1, T0));
         }
-        assertThat(s.shouldRoll(100, BASE + 2, cfg, T0)).isFalse();
-        s.append(batchAt(BASE + 2, "a", 1, T0));
+        assertThat(s.shouldRoll(100, BASE + 3, cfg, T0)).isFalse();
+        s.append(batchAt(BASE + 3, "a", 1, T0));
         assertThat(s.offsetIndex().isFull()).isTrue();
         assertThat(s.timeIndex().isFull()).isFalse();
-        assertThat(s.shouldRoll(100, BASE + 3, cfg, T0)).isTrue();
+        assertThat(s.shouldRoll(100, BASE + 4, cfg, T0)).isTrue();
     }
 
     @Test
     void shouldRollWhenTheTimeIndexIsFull() throws Exception {
-        LogConfig cfg = config(LogConfig.SEGMENT_INDEX_BYTES, 24, LogConfig.INDEX_INTERVAL_BYTES, 0);
+        LogConfig cfg = config(LogConfig.SEGMENT_INDEX_BYTES, 36, LogConfig.INDEX_INTERVAL_BYTES, 0);
         LogSegment s = create(cfg);
         s.append(batchAt(BASE, "a", 1, T0));
         assertThat(s.shouldRoll(100, BASE + 1, cfg, T0)).isFalse();

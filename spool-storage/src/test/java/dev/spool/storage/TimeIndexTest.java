@@ -73,14 +73,19 @@ class TimeIndexTest {
     }
 
     @Test
-    void fullIndexIgnoresFurtherEntries() throws Exception {
-        TimeIndex idx = open(24, true);
+    void fullIndexIgnoresFurtherEntriesButKeepsASlotForTheFinalOne() throws Exception {
+        TimeIndex idx = open(36, true); // 3 slots: 2 for appends, 1 kept for the entry written on roll
         idx.maybeAppend(100, 500);
         idx.maybeAppend(200, 501);
         assertThat(idx.isFull()).isTrue();
         idx.maybeAppend(300, 502);
         assertThat(idx.entries()).isEqualTo(2);
         assertThat(idx.lastEntry()).isEqualTo(new TimeIndex.Entry(200, 501));
+        idx.maybeAppendFinal(300, 502);
+        assertThat(idx.entries()).isEqualTo(3);
+        assertThat(idx.lastEntry()).isEqualTo(new TimeIndex.Entry(300, 502));
+        idx.maybeAppendFinal(400, 503);
+        assertThat(idx.entries()).isEqualTo(3);
     }
 
     @Test
