@@ -277,6 +277,9 @@ public final class TopicService {
         for (int p = 0; p < topic.partitions(); p++) {
             Log log = logManager.getOrCreateLog(new TopicPartition(topic.name(), p), cfg);
             log.updateConfig(cfg);
+            // One node is the whole ISR of every partition, so the high watermark is the log end, as a
+            // Kafka leader sets it on taking leadership; after an unclean stop the checkpoint lags.
+            log.updateHighWatermark(log.logEndOffset());
         }
     }
 }

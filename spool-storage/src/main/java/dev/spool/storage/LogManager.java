@@ -47,6 +47,8 @@ public final class LogManager implements AutoCloseable {
     public static final String LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
     public static final String HIGH_WATERMARK_CHECKPOINT = "replication-offset-checkpoint";
     static final String DELETE_DIR_SUFFIX = "-delete";
+    /** The longest file name common file systems (ext4, xfs) allow. */
+    static final int MAX_FILE_NAME_LENGTH = 255;
     /** The metadata log's directory (KRaft's name): owned by the metadata quorum, not by this manager. */
     public static final String METADATA_DIR = "__cluster_metadata-0";
 
@@ -248,8 +250,7 @@ public final class LogManager implements AutoCloseable {
         }
         log.close();
         Path renamed = log.dir()
-                .resolveSibling(
-                        tp.dirName() + "." + UUID.randomUUID().toString().replace("-", "") + DELETE_DIR_SUFFIX);
+                .resolveSibling(deleteDirName(tp, UUID.randomUUID().toString().replace("-", "")));
         Files.move(log.dir(), renamed);
         scheduler.execute(() -> {
             try {
@@ -258,6 +259,16 @@ public final class LogManager implements AutoCloseable {
                 LOG.warn("Could not remove {}", renamed, e);
             }
         });
+    }
+
+    /**
+     * {@code <topic>-<partition>.<id>-delete}, the topic cut short so the name fits in
+     * {@value #MAX_FILE_NAME_LENGTH} bytes (a legal topic name has up to 249 characters), as Kafka does.
+     */
+    static String deleteDirName(TopicPartition tp, String uniqueId) {
+        String suffix = "-" + tp.partition() + "." + uniqueId + DELETE_DIR_SUFFIX;
+        String topic = tp.topic();
+        return topic.substring(0, Math.min(topic.length(), MAX_FILE_NAME_LENGTH - suffix.length())) + suffix;
     }
 
     /** Runs one retention pass over every log now. Returns the number of segments deleted. */

@@ -35,9 +35,18 @@ public final class ApiVersionsHandler extends SimpleHandler<ApiVersionsRequestDa
             data.apiKeys()
                     .add(new ApiVersionsResponseData.ApiVersion()
                             .setApiKey(h.api().id)
-                            .setMinVersion(h.minVersion())
+                            .setMinVersion(advertisedMinVersion(h))
                             .setMaxVersion(h.maxVersion()));
         }
         return data;
+    }
+
+    /**
+     * The handler's oldest version, except Produce, advertised from v0 as Kafka 4 does (KAFKA-18659):
+     * librdkafka up to 2.11.0 silently sends gzip, snappy and lz4 batches uncompressed to a broker whose
+     * Produce range does not include v0. Produce v0-2 requests are still refused (the connection closes).
+     */
+    static short advertisedMinVersion(ApiHandler h) {
+        return h.api() == ApiKeys.PRODUCE ? ApiKeys.PRODUCE_API_VERSIONS_RESPONSE_MIN_VERSION : h.minVersion();
     }
 }

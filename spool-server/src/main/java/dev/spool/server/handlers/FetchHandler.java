@@ -9,6 +9,7 @@ import dev.spool.server.network.RequestContext;
 import dev.spool.storage.Log;
 import dev.spool.storage.LogOfflineException;
 import dev.spool.storage.ReadResult;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,12 @@ import org.apache.kafka.common.protocol.Errors;
 public final class FetchHandler implements ApiHandler {
     /** Consumers send a negative replica id. */
     static final int CONSUMER_REPLICA_ID = -1;
+
+    /**
+     * Records of a partition with nothing to return: empty, never null, as Kafka sends (older clients,
+     * e.g. kafka-clients 2.8 and librdkafka, do not expect null). Immutable, so shared.
+     */
+    private static final Object NO_RECORDS = ResponseEncoder.memoryRecords(ByteBuffer.allocate(0));
 
     private final BrokerContext broker;
 
@@ -88,6 +95,7 @@ public final class FetchHandler implements ApiHandler {
                         .setLogStartOffset(-1)
                         .setPreferredReadReplica(-1)
                         .setAbortedTransactions(readCommitted ? new ArrayList<>() : null);
+                ResponseEncoder.setFetchRecords(pd, NO_RECORDS);
                 tr.partitions().add(pd);
                 Log log = topic == null ? null : broker.log(topic, p.partition());
                 if (log == null) {

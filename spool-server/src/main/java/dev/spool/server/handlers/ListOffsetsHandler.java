@@ -18,6 +18,10 @@ import org.apache.kafka.common.protocol.Errors;
 public final class ListOffsetsHandler extends SimpleHandler<ListOffsetsRequestData> {
     static final long LATEST_TIERED_TIMESTAMP = -5L;
     static final long EARLIEST_PENDING_UPLOAD_TIMESTAMP = -6L;
+    /** ListOffsets v4 added the leader epoch to the response. */
+    static final short MIN_VERSION_WITH_LEADER_EPOCH = 4;
+
+    static final int NO_LEADER_EPOCH = -1;
 
     private final BrokerContext broker;
 
@@ -33,7 +37,11 @@ public final class ListOffsetsHandler extends SimpleHandler<ListOffsetsRequestDa
             ListOffsetsResponseData.ListOffsetsTopicResponse tr =
                     new ListOffsetsResponseData.ListOffsetsTopicResponse().setName(t.name());
             for (ListOffsetsRequestData.ListOffsetsPartition p : t.partitions()) {
-                tr.partitions().add(partition(t.name(), p));
+                ListOffsetsResponseData.ListOffsetsPartitionResponse pr = partition(t.name(), p);
+                if (ctx.apiVersion() < MIN_VERSION_WITH_LEADER_EPOCH) {
+                    pr.setLeaderEpoch(NO_LEADER_EPOCH); // not in the response before v4: cannot be encoded
+                }
+                tr.partitions().add(pr);
             }
             data.topics().add(tr);
         }

@@ -75,7 +75,7 @@ public final class NettyServer implements AutoCloseable {
                             }
                             ch.pipeline()
                                     .addLast(new LengthFieldBasedFrameDecoder(
-                                            settings.maxRequestBytes(),
+                                            maxFrameBytes(settings.maxRequestBytes()),
                                             0,
                                             LENGTH_FIELD_BYTES,
                                             0,
@@ -94,6 +94,14 @@ public final class NettyServer implements AutoCloseable {
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
+    }
+
+    /**
+     * The decoder's limit counts the whole frame, Kafka's ({@code socket.request.max.bytes}) only the
+     * size field's value: a request of exactly the limit is allowed, so a frame may be 4 bytes more.
+     */
+    static int maxFrameBytes(int maxRequestBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) maxRequestBytes + LENGTH_FIELD_BYTES);
     }
 
     /** The bound port (useful when configured with port 0). */
