@@ -55,6 +55,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "Set a broker property, taking precedence over the file; repeatable.")
     List<String> overrides = new ArrayList<>();
 
+    @Option(
+            names = "--exit-when-ready",
+            hidden = true,
+            description = "Start, print the ready line, shut down cleanly and exit 0 (warm-up runs, checks).")
+    boolean exitWhenReady;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -74,6 +80,12 @@ final class ServerCommand implements Callable<Integer> {
             err.println("Error: could not start: " + e.getMessage());
             err.flush();
             return 1;
+        }
+        if (exitWhenReady) {
+            out.println(readyLine(config, server));
+            out.flush();
+            server.close();
+            return 0;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, out, stopped), "spool-shutdown"));

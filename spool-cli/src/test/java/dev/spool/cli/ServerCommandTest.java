@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,31 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerCommandTest {
     @TempDir
     Path dir;
+
+    @Test
+    void startsWithFileAndOverridesPrintsOneReadyLineAndStopsCleanly() throws Exception {
+        Path data = dir.resolve("data");
+        Path props = dir.resolve("server.properties");
+        Files.writeString(props, "log.dirs=/nonexistent/overridden\nnode.id=7\nnum.partitions=3\n");
+        Cli.Result r = Cli.run(
+                "server",
+                "--exit-when-ready",
+                "--config",
+                props.toString(),
+                "--override",
+                "log.dirs=" + data,
+                "--override",
+                "listeners=PLAINTEXT://127.0.0.1:0");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out())
+                .matches("Spool started: listening on 127\\.0\\.0\\.1:[1-9]\\d* \\(node 7, cluster "
+                        + "[A-Za-z0-9_-]{22}, data " + Pattern.quote(data.toString()) + "\\)\n");
+        String clusterId = r.out().replaceAll(".*cluster ([^,]+),.*\n", "$1");
+        assertThat(Files.readString(data.resolve("meta.properties")))
+                .contains("cluster.id=" + clusterId)
+                .contains("node.id=7");
+        assertThat(data.resolve(".kafka_cleanshutdown")).exists();
+    }
 
     @Test
     void badValueNamesKeyAndValueAndExitsOne() throws Exception {
