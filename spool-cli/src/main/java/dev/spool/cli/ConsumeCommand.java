@@ -87,7 +87,7 @@ final class ConsumeCommand implements Callable<Integer> {
         if (offset != null && partition == null) {
             throw new CommandLine.ParameterException(cl, "--offset needs --partition");
         }
-        if (maxMessages != null && maxMessages < 0 || timeoutMs != null && timeoutMs < 0) {
+        if ((maxMessages != null && maxMessages < 0) || (timeoutMs != null && timeoutMs < 0)) {
             throw new CommandLine.ParameterException(cl, "--max-messages and --timeout-ms may not be negative");
         }
         RecordFormatter formatter = new RecordFormatter(CliSupport.keyValues(cl, "--property", properties));

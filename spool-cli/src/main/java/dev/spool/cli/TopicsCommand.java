@@ -1,5 +1,6 @@
 package dev.spool.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -65,7 +66,7 @@ final class TopicsCommand implements Runnable {
         @Option(names = "--command-config", paramLabel = "FILE", description = "Admin client properties file.")
         Path commandConfig;
 
-        Admin admin(CommandLine cl) throws java.io.IOException {
+        Admin admin(CommandLine cl) throws IOException {
             return Admin.create(CliSupport.clientProps(cl, bootstrap, commandConfig, "--command-config", List.of()));
         }
     }
