@@ -142,74 +142,121 @@ public final class BatchValidator {
     }
 
     /**
-     * Walks the records of an uncompressed batch: lengths must tile the batch, each record's fields
-     * (attributes, deltas, key, value, headers) must fill exactly its length, deltas count up from 0.
+     * Walks the records of an uncompressed batch, as kafka-clients' reader would: lengths must tile the
+     * batch, offset deltas count up from 0, and key, value and headers must fill each record exactly.
+     * Absolute reads with a local cursor: this runs on every produce, so no buffer views per record.
      */
     private static String checkUncompressedRecords(ByteBuffer buf, int pos, int count) {
         int end = pos + sizeInBytes(buf, pos);
-        ByteBuffer view = buf.duplicate().limit(end).position(pos + RECORDS_OFFSET);
+        Cursor c = new Cursor(buf, pos + RECORDS_OFFSET, end);
         int i = 0;
         try {
             for (; i < count; i++) {
-                int length = Varint.readVarint(view);
-                if (length <= 0 || length > view.remaining()) {
+                int length = c.varint();
+                if (length <= 0 || length > end - c.pos) {
                     return "record " + i + " length " + length + " does not fit in the batch";
                 }
-                int next = view.position() + length;
-                view.limit(next); // a field that runs past the record underflows
-                view.get(); // record attributes, unused in v2
-                Varint.readVarlong(view); // timestamp delta
-                int offsetDelta = Varint.readVarint(view);
+                int next = c.pos + length;
+                c.limit = next; // a field that runs past the record underflows
+                c.skip(1); // record attributes, unused in v2
+                c.varlong(); // timestamp delta
+                int offsetDelta = c.varint();
                 if (offsetDelta != i) {
                     return "record " + i + " has offset delta " + offsetDelta;
                 }
-                String problem = checkRecordFields(view);
-                if (problem != null) {
-                    return "record " + i + " " + problem;
+                if (!c.skipField(true) || !c.skipField(true)) {
+                    return "record " + i + " has a key or value that runs past the record";
                 }
-                if (view.hasRemaining()) {
-                    return "record " + i + " has " + view.remaining() + " bytes after its fields";
+                int headers = c.varint();
+                if (headers < 0) {
+                    return "record " + i + " has " + headers + " headers";
                 }
-                view.limit(end);
+                for (int h = 0; h < headers; h++) {
+                    if (!c.skipField(false) || !c.skipField(true)) {
+                        return "record " + i + " has header " + h + " with a bad length";
+                    }
+                }
+                if (c.pos != next) {
+                    return "record " + i + " has " + (next - c.pos) + " bytes after its fields";
+                }
+                c.limit = end;
             }
         } catch (BufferUnderflowException e) {
             return "record " + i + " is malformed: a field runs past the record";
         } catch (IllegalArgumentException e) {
             return "malformed record " + i + ": " + e.getMessage();
         }
-        if (view.hasRemaining()) {
-            return view.remaining() + " bytes after the last record of the batch";
+        if (c.pos != end) {
+            return (end - c.pos) + " bytes after the last record of the batch";
         }
         return null;
     }
 
-    /** Skips key, value and headers, as Kafka's reader does (a negative length is null). */
-    private static String checkRecordFields(ByteBuffer view) {
-        if (!skipBytes(view, true) || !skipBytes(view, true)) {
-            return "has a key or value that runs past the record";
+    /** A read cursor over absolute positions of a buffer, bounded by {@link #limit}. */
+    private static final class Cursor {
+        private final ByteBuffer buf;
+        int pos;
+        int limit;
+
+        Cursor(ByteBuffer buf, int pos, int limit) {
+            this.buf = buf;
+            this.pos = pos;
+            this.limit = limit;
         }
-        int headers = Varint.readVarint(view);
-        if (headers < 0) {
-            return "has " + headers + " headers";
+
+        private byte next() {
+            if (pos >= limit) {
+                throw new BufferUnderflowException();
+            }
+            return buf.get(pos++);
         }
-        for (int h = 0; h < headers; h++) {
-            if (!skipBytes(view, false) || !skipBytes(view, true)) {
-                return "has header " + h + " with a bad length";
+
+        void skip(int n) {
+            if (n > limit - pos) {
+                throw new BufferUnderflowException();
+            }
+            pos += n;
+        }
+
+        int varint() {
+            int raw = 0;
+            for (int shift = 0; ; shift += 7) {
+                if (shift > 28) {
+                    throw new IllegalArgumentException("varint longer than 5 bytes");
+                }
+                byte b = next();
+                raw |= (b & 0x7f) << shift;
+                if ((b & 0x80) == 0) {
+                    return (raw >>> 1) ^ -(raw & 1);
+                }
             }
         }
-        return null;
-    }
 
-    /** Skips one varint-length field; false if its length is not allowed or runs past the record. */
-    private static boolean skipBytes(ByteBuffer view, boolean nullable) {
-        int length = Varint.readVarint(view);
-        if (length < 0) {
-            return nullable;
+        long varlong() {
+            long raw = 0;
+            for (int shift = 0; ; shift += 7) {
+                if (shift > 63) {
+                    throw new IllegalArgumentException("varlong longer than 10 bytes");
+                }
+                byte b = next();
+                raw |= (long) (b & 0x7f) << shift;
+                if ((b & 0x80) == 0) {
+                    return (raw >>> 1) ^ -(raw & 1);
+                }
+            }
         }
-        if (length > view.remaining()) {
-            return false;
+
+        /** Skips one varint-length field; false if its length is not allowed or runs past the record. */
+        boolean skipField(boolean nullable) {
+            int length = varint();
+            if (length < 0) {
+                return nullable;
+            }
+            if (length > limit - pos) {
+                return false;
+            }
+            pos += length;
+            return true;
         }
-        view.position(view.position() + length);
-        return true;
     }
 }
