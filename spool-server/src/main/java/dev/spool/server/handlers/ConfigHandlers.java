@@ -55,6 +55,9 @@ public final class ConfigHandlers {
     static final byte OP_APPEND = 2;
     static final byte OP_SUBTRACT = 3;
 
+    static final String NO_DYNAMIC_BROKER_CONFIGS =
+            "Spool has no dynamic broker configs; set them in server.properties";
+
     static String unsupportedResource(byte type) {
         return "Resource type " + type + " is not supported";
     }
@@ -192,8 +195,7 @@ public final class ConfigHandlers {
                 if (r.resourceType() != TOPIC) {
                     data.responses()
                             .add(out.setErrorCode(Errors.INVALID_REQUEST.code())
-                                    .setErrorMessage(
-                                            "Spool has no dynamic broker configs; set them in server.properties"));
+                                    .setErrorMessage(NO_DYNAMIC_BROKER_CONFIGS));
                     continue;
                 }
                 Map<String, String> changes = new HashMap<>();
@@ -231,8 +233,7 @@ public final class ConfigHandlers {
                 if (r.resourceType() != TOPIC) {
                     data.responses()
                             .add(out.setErrorCode(Errors.INVALID_REQUEST.code())
-                                    .setErrorMessage(
-                                            "Spool has no dynamic broker configs; set them in server.properties"));
+                                    .setErrorMessage(NO_DYNAMIC_BROKER_CONFIGS));
                     continue;
                 }
                 TopicImage topic = broker.topics().image().topic(r.resourceName());

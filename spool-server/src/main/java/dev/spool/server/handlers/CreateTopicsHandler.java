@@ -43,13 +43,9 @@ public final class CreateTopicsHandler extends SimpleHandler<CreateTopicsRequest
                     partitions = t.assignments().size();
                     rf = (short) t.assignments().iterator().next().brokerIds().size();
                     for (CreateTopicsRequestData.CreatableReplicaAssignment a : t.assignments()) {
-                        for (int id : a.brokerIds()) {
-                            if (id != broker.nodeId()) {
-                                outcome = new TopicService.Outcome(
-                                        Errors.INVALID_REPLICA_ASSIGNMENT,
-                                        "Unknown broker id " + id + " in assignment");
-                            }
-                        }
+                        outcome = outcome != null
+                                ? outcome
+                                : TopicAdminHandlers.checkAssignment(a.brokerIds(), broker.nodeId());
                     }
                 }
             }

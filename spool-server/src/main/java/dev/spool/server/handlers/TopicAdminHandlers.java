@@ -19,6 +19,17 @@ import org.apache.kafka.common.protocol.Errors;
 public final class TopicAdminHandlers {
     private TopicAdminHandlers() {}
 
+    /** A manual replica assignment may name only this broker; null if it does, else the error. */
+    static TopicService.Outcome checkAssignment(Iterable<Integer> brokerIds, int nodeId) {
+        for (int id : brokerIds) {
+            if (id != nodeId) {
+                return new TopicService.Outcome(
+                        Errors.INVALID_REPLICA_ASSIGNMENT, "Unknown broker id " + id + " in assignment");
+            }
+        }
+        return null;
+    }
+
     /** DeleteTopics: by name (all versions) or by topic id (v6+). */
     public static final class DeleteTopics extends SimpleHandler<DeleteTopicsRequestData> {
         private final BrokerContext broker;
@@ -75,13 +86,7 @@ public final class TopicAdminHandlers {
                 TopicService.Outcome outcome = null;
                 if (t.assignments() != null) {
                     for (CreatePartitionsRequestData.CreatePartitionsAssignment a : t.assignments()) {
-                        for (int id : a.brokerIds()) {
-                            if (id != broker.nodeId()) {
-                                outcome = new TopicService.Outcome(
-                                        Errors.INVALID_REPLICA_ASSIGNMENT,
-                                        "Unknown broker id " + id + " in assignment");
-                            }
-                        }
+                        outcome = outcome != null ? outcome : checkAssignment(a.brokerIds(), broker.nodeId());
                     }
                 }
                 if (outcome == null) {
