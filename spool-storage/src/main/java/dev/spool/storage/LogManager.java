@@ -67,7 +67,6 @@ public final class LogManager implements AutoCloseable {
     }
 
     private final Config config;
-    private final Time time;
     private final ScheduledExecutorService scheduler;
     private final LogEnv env;
     private final Map<TopicPartition, Log> logs = new ConcurrentHashMap<>();
@@ -79,7 +78,6 @@ public final class LogManager implements AutoCloseable {
             throw new IllegalArgumentException("at least one log directory is required");
         }
         this.config = config;
-        this.time = baseEnv.time();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "spool-log-manager");
             t.setDaemon(true);
