@@ -11,18 +11,33 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Connection-level behaviour over a raw socket: pipelined responses in order, idle connections closed. */
+/**
+ * Connection-level behaviour over raw sockets: pipelined responses in order, a client that does not read is
+ * held back without losing anything while others are served, idle connections closed.
+ */
 class ConnectionBehaviourTest {
     @TempDir
     Path dir;
@@ -76,6 +91,73 @@ class ConnectionBehaviourTest {
                 assertThat(readCorrelationId(in)).isEqualTo(i);
             }
         }
+    }
+
+    @Test
+    void aClientThatDoesNotReadIsHeldBackWhileOthersAreServedAndLosesNothing() throws Exception {
+        int records = 40;
+        try (EmbeddedSpool broker = EmbeddedSpool.start(dir, Map.of())) {
+            Properties pp = new Properties();
+            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+            pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < records; i++) {
+                    producer.send(new ProducerRecord<>("bp", new byte[100_000])).get(30, TimeUnit.SECONDS);
+                }
+            }
+            int requests = 200; // ~200 MB of responses: far more than socket buffers hold
+            try (Socket stuck = new Socket("127.0.0.1", broker.port())) {
+                OutputStream out = stuck.getOutputStream();
+                for (int i = 0; i < requests; i++) {
+                    out.write(frame(ApiKeys.FETCH, (short) 12, i, fetchFromStart("bp")));
+                }
+                out.flush();
+                // While that connection reads nothing, another client is served in full.
+                Properties cp = new Properties();
+                cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+                try (KafkaConsumer<byte[], byte[]> consumer =
+                        new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                    TopicPartition tp = new TopicPartition("bp", 0);
+                    consumer.assign(List.of(tp));
+                    consumer.seekToBeginning(List.of(tp));
+                    int[] seen = {0};
+                    await().atMost(Duration.ofSeconds(60)).until(() -> {
+                        seen[0] += consumer.poll(Duration.ofMillis(200)).count();
+                        return seen[0] >= records;
+                    });
+                }
+                // The stuck client then gets every response, in order, none lost.
+                DataInputStream in = new DataInputStream(stuck.getInputStream());
+                for (int i = 0; i < requests; i++) {
+                    int size = in.readInt();
+                    assertThat(size).isGreaterThan(1_000_000);
+                    byte[] body = new byte[size];
+                    in.readFully(body);
+                    assertThat(ByteBuffer.wrap(body).getInt()).isEqualTo(i);
+                }
+            }
+        }
+    }
+
+    private static FetchRequestData fetchFromStart(String topic) {
+        FetchRequestData.FetchTopic t = new FetchRequestData.FetchTopic().setTopic(topic);
+        t.partitions()
+                .add(new FetchRequestData.FetchPartition()
+                        .setPartition(0)
+                        .setFetchOffset(0)
+                        .setPartitionMaxBytes(2 << 20)
+                        .setCurrentLeaderEpoch(-1)
+                        .setLogStartOffset(-1));
+        FetchRequestData f = new FetchRequestData()
+                .setReplicaId(-1)
+                .setMaxWaitMs(0)
+                .setMinBytes(0)
+                .setMaxBytes(2 << 20)
+                .setSessionId(0)
+                .setSessionEpoch(-1);
+        f.topics().add(t);
+        return f;
     }
 
     @Test

@@ -57,7 +57,8 @@ public final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void drain(ChannelHandlerContext ctx) {
-        while (!waiting && !closed && !queue.isEmpty()) {
+        // Stop at an unwritable socket too: a client that does not read its responses gets no more served.
+        while (!waiting && !closed && ctx.channel().isWritable() && !queue.isEmpty()) {
             ByteBuf frame = queue.poll();
             process(ctx, frame);
         }
@@ -178,7 +179,11 @@ public final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        updateAutoRead(ctx);
+        if (ctx.channel().isWritable() && !waiting) {
+            drain(ctx); // also turns reading back on
+        } else {
+            updateAutoRead(ctx);
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
