@@ -1,0 +1,112 @@
+package dev.spool.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spool.common.config.ConfigException;
+import dev.spool.storage.LogConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+    @Test
+    void embeddedDefaultsAreKafkasAndTheReadmes() {
+        ServerConfig c = ServerConfig.parse(Map.of());
+        assertThat(c.listeners()).containsExactly(new ServerConfig.Listener("PLAINTEXT", "127.0.0.1", 9092));
+        assertThat(c.advertisedListeners()).isEqualTo(c.listeners());
+        assertThat(c.logDirs())
+                .containsExactly(Path.of("./data").toAbsolutePath().normalize());
+        assertThat(c.nodeId()).isEqualTo(1);
+        assertThat(c.numPartitions()).isEqualTo(1);
+        assertThat(c.autoCreateTopics()).isTrue();
+        assertThat(c.messageMaxBytes()).isEqualTo(1048588);
+        assertThat(c.socketRequestMaxBytes()).isEqualTo(104857600);
+        assertThat(c.defaultLogConfig()).isEqualTo(LogConfig.defaults());
+    }
+
+    @Test
+    void retentionAndRollFollowKafkasPrecedence() {
+        LogConfig hours = ServerConfig.parse(Map.of("log.retention.hours", "2", "log.roll.hours", "3"))
+                .defaultLogConfig();
+        assertThat(hours.retentionMs()).isEqualTo(2 * 3_600_000L);
+        assertThat(hours.segmentMs()).isEqualTo(3 * 3_600_000L);
+        LogConfig minutes = ServerConfig.parse(Map.of("log.retention.hours", "2", "log.retention.minutes", "5"))
+                .defaultLogConfig();
+        assertThat(minutes.retentionMs()).isEqualTo(5 * 60_000L);
+        LogConfig ms = ServerConfig.parse(Map.of(
+                        "log.retention.minutes",
+                        "5",
+                        "log.retention.ms",
+                        "1234",
+                        "log.roll.hours",
+                        "3",
+                        "log.roll.ms",
+                        "777"))
+                .defaultLogConfig();
+        assertThat(ms.retentionMs()).isEqualTo(1234);
+        assertThat(ms.segmentMs()).isEqualTo(777);
+        assertThat(ServerConfig.parse(Map.of("log.retention.hours", "-1"))
+                        .defaultLogConfig()
+                        .retentionMs())
+                .isEqualTo(-1);
+    }
+
+    @Test
+    void brokerLogKeysBecomeTopicDefaults() {
+        LogConfig c = ServerConfig.parse(Map.of(
+                        "log.segment.bytes", "1048576",
+                        "log.flush.interval.messages", "1",
+                        "message.max.bytes", "2048",
+                        "log.message.timestamp.type", "LogAppendTime",
+                        "log.index.interval.bytes", "100"))
+                .defaultLogConfig();
+        assertThat(c.segmentBytes()).isEqualTo(1048576);
+        assertThat(c.flushMessages()).isEqualTo(1);
+        assertThat(c.maxMessageBytes()).isEqualTo(2048);
+        assertThat(c.timestampType()).isEqualTo(LogConfig.TimestampType.LOG_APPEND_TIME);
+        assertThat(c.indexIntervalBytes()).isEqualTo(100);
+    }
+
+    @Test
+    void listenersAndDirsParse() {
+        ServerConfig c = ServerConfig.parse(Map.of(
+                "listeners", "PLAINTEXT://0.0.0.0:0",
+                "advertised.listeners", "PLAINTEXT://broker.example:19092",
+                "log.dirs", "/tmp/a,/tmp/b"));
+        assertThat(c.listeners()).containsExactly(new ServerConfig.Listener("PLAINTEXT", "0.0.0.0", 0));
+        assertThat(c.advertisedListeners())
+                .containsExactly(new ServerConfig.Listener("PLAINTEXT", "broker.example", 19092));
+        assertThat(c.logDirs()).isEqualTo(List.of(Path.of("/tmp/a"), Path.of("/tmp/b")));
+    }
+
+    @Test
+    void badValuesNameKeyAndValue() {
+        assertThatThrownBy(() -> ServerConfig.parse(Map.of("num.partitions", "zero")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("num.partitions")
+                .hasMessageContaining("zero");
+        assertThatThrownBy(() -> ServerConfig.parse(Map.of("listeners", "127.0.0.1:9092")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("listeners")
+                .hasMessageContaining("127.0.0.1:9092");
+        assertThatThrownBy(() -> ServerConfig.parse(Map.of("listeners", "PLAINTEXT://host:99999")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("99999");
+        assertThatThrownBy(() -> ServerConfig.parse(Map.of("log.segment.bytes", "10")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("log.segment.bytes");
+        assertThatThrownBy(() -> ServerConfig.parse(Map.of("log.message.timestamp.type", "Whenever")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Whenever");
+    }
+
+    @Test
+    void unknownKeysAreKeptForTheWarningNotRejected() {
+        ServerConfig c = ServerConfig.parse(Map.of("no.such.key", "1", "num.partitions", "4"));
+        assertThat(c.numPartitions()).isEqualTo(4);
+        assertThat(c.originals()).containsEntry("no.such.key", "1");
+    }
+}
