@@ -1,49 +1,55 @@
 package dev.spool.storage;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.MappedByteBuffer;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
- * A sparse, sorted, fixed-entry-size index file of a segment, memory-mapped. The file is preallocated
- * to {@code maxIndexSize} while its segment is active and trimmed to its entries when the segment rolls
- * or closes.
+ * A sparse, sorted, fixed-entry-size index file of a segment.
+ *
+ * <p>While its segment is active the index is <b>writable</b>: entries live in a heap buffer that grows
+ * as needed, and reach the file (preallocated to {@code maxIndexSize}) only on {@link #flush},
+ * {@link #trimToValidSize} and {@link #close}. Appends never dirty memory-mapped pages: with many active
+ * partitions, page-cache write-back of mapped index pages slowed every write. Nothing is lost by this:
+ * after an unclean stop, indexes past the recovery point are rebuilt, and a flush writes the entries before
+ * the recovery point moves. When the segment rolls or closes, the file is trimmed to its entries and the
+ * index becomes <b>sealed</b>: a read-only memory map.
  *
  * <p>Thread-safety: one writer (the log, under its lock) appends and truncates; readers search
- * concurrently without locks. {@link #entries} is published after the entry's bytes are written.
+ * concurrently without locks. A new buffer is published before the entry count that needs it, and the
+ * entry count after the entry's bytes, so a reader that reads the count first and then the buffer sees
+ * every entry it counts.
  */
 abstract class AbstractIndex implements AutoCloseable {
+    /** First heap buffer of a writable index; it doubles up to the maximum. */
+    static final int INITIAL_HEAP_BYTES = 4096;
+
     protected final long baseOffset;
     private final int entrySize;
     private volatile Path file;
     private int maxEntries;
-    private volatile MappedByteBuffer mmap;
+    private volatile ByteBuffer buf;
     private volatile int entries;
+    private FileChannel channel; // writable only
 
     /**
      * Opens or creates the index. An existing file's length (rounded down to whole entries) is its
-     * number of entries; for a writable index the file is then extended to {@code maxIndexSize}.
+     * number of entries; a writable index loads them and extends the file to {@code maxIndexSize}.
      */
     AbstractIndex(Path file, long baseOffset, int maxIndexSize, int entrySize, boolean writable) throws IOException {
         this.file = file;
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
         boolean existed = Files.exists(file);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            long length = raf.length();
-            int validEntries = existed ? (int) Math.min(length / entrySize, Integer.MAX_VALUE / entrySize) : 0;
-            if (writable) {
-                long target = Math.max(roundDown(maxIndexSize), (long) validEntries * entrySize);
-                raf.setLength(target);
-            } else {
-                raf.setLength((long) validEntries * entrySize);
-            }
-            this.mmap = map(raf);
-            this.maxEntries = mmap.limit() / entrySize;
-            this.entries = validEntries;
+        long length = existed ? Files.size(file) : 0;
+        this.entries = (int) Math.min(length / entrySize, Integer.MAX_VALUE / entrySize);
+        if (writable) {
+            openForAppends(maxIndexSize);
+        } else {
+            seal();
         }
     }
 
@@ -51,8 +57,60 @@ abstract class AbstractIndex implements AutoCloseable {
         return Math.max(entrySize, size / entrySize * entrySize);
     }
 
-    private static MappedByteBuffer map(RandomAccessFile raf) throws IOException {
-        return raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, raf.length());
+    /** Loads the entries into a heap buffer and preallocates the file for appends. */
+    private void openForAppends(int maxIndexSize) throws IOException {
+        int n = entries;
+        long max = Math.max(roundDown(maxIndexSize), (long) n * entrySize);
+        maxEntries = (int) (max / entrySize);
+        FileChannel ch =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            ByteBuffer heap = ByteBuffer.allocate(capacityFor(Math.max(n, 1)));
+            ByteBuffer view = heap.duplicate().limit(n * entrySize);
+            while (view.hasRemaining()) {
+                if (ch.read(view, view.position()) < 0) {
+                    break;
+                }
+            }
+            if (ch.size() < max) {
+                ch.truncate(max); // no-op for a larger file
+                ch.write(ByteBuffer.allocate(1), max - 1); // extend: the file is preallocated (sparse)
+            } else if (ch.size() > max) {
+                ch.truncate(max);
+            }
+            channel = ch;
+            buf = heap;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** A heap capacity for at least {@code n} entries: a power of two times the initial size, capped at the max. */
+    private int capacityFor(int n) {
+        long cap = Math.max(INITIAL_HEAP_BYTES / entrySize * entrySize, entrySize);
+        while (cap < (long) n * entrySize) {
+            cap *= 2;
+        }
+        return (int) Math.min(cap, (long) maxEntries * entrySize);
+    }
+
+    /** Writes the entries, trims the file to them and maps it read-only. */
+    private void seal() throws IOException {
+        try (FileChannel ch =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long length = (long) entries * entrySize;
+            if (ch.size() != length) {
+                ch.truncate(length);
+            }
+            ByteBuffer mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, length);
+            maxEntries = entries;
+            buf = mapped;
+        }
+    }
+
+    private boolean writable() {
+        return channel != null;
     }
 
     Path file() {
@@ -71,8 +129,9 @@ abstract class AbstractIndex implements AutoCloseable {
         return maxEntries;
     }
 
-    protected MappedByteBuffer buffer() {
-        return mmap;
+    /** The current buffer; read {@link #entries()} before it. */
+    protected ByteBuffer buffer() {
+        return buf;
     }
 
     protected int entrySize() {
@@ -81,31 +140,39 @@ abstract class AbstractIndex implements AutoCloseable {
 
     /** Writes entry bytes at slot {@code entries} via {@link #writeEntry} and publishes it. */
     protected void appendEntry() {
-        if (entries >= maxEntries) {
-            throw new IllegalStateException("index " + file + " is full (" + maxEntries + " entries)");
+        int n = entries;
+        if (n >= maxEntries || !writable()) {
+            throw new IllegalStateException("index " + file + " is full (" + maxEntries + " entries) or sealed");
         }
-        writeEntry(mmap, entries * entrySize);
-        entries = entries + 1;
+        ByteBuffer b = buf;
+        if ((n + 1) * entrySize > b.capacity()) {
+            ByteBuffer bigger = ByteBuffer.allocate(capacityFor(n + 1));
+            bigger.put(0, b, 0, n * entrySize);
+            buf = bigger; // published before the count that needs it
+            b = bigger;
+        }
+        writeEntry(b, n * entrySize);
+        entries = n + 1;
     }
 
-    /** Writes the pending entry's bytes at byte {@code at} of the mapping. */
-    protected abstract void writeEntry(MappedByteBuffer buf, int at);
+    /** Writes the pending entry's bytes at byte {@code at} of the buffer. */
+    protected abstract void writeEntry(ByteBuffer buf, int at);
 
     /** The key (an offset or a timestamp) of entry {@code n}. */
-    protected abstract long keyAt(MappedByteBuffer buf, int n);
+    protected abstract long keyAt(ByteBuffer buf, int n);
 
     /**
      * The slot of the last entry whose key is at most {@code key}, or -1 if every entry's key is
      * larger (or there are none). Keys are non-decreasing.
      */
     protected int largestLowerBound(long key) {
-        MappedByteBuffer buf = mmap;
-        int lo = 0;
         int hi = entries - 1;
+        ByteBuffer b = buf;
+        int lo = 0;
         int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (keyAt(buf, mid) <= key) {
+            if (keyAt(b, mid) <= key) {
                 found = mid;
                 lo = mid + 1;
             } else {
@@ -125,28 +192,41 @@ abstract class AbstractIndex implements AutoCloseable {
         entries = 0;
     }
 
-    /** Forces the mapped entries to disk. */
-    void flush() {
-        mmap.force();
-    }
-
-    /** Shrinks the file to its entries; done when the segment becomes read-only. */
-    void trimToValidSize() throws IOException {
-        resize((long) entries * entrySize);
-    }
-
-    /** Grows the file to {@code maxIndexSize} again, when the segment becomes active after a restart. */
-    void resizeForAppends(int maxIndexSize) throws IOException {
-        resize(Math.max(roundDown(maxIndexSize), (long) entries * entrySize));
-    }
-
-    private void resize(long newLength) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            mmap.force();
-            raf.setLength(newLength);
-            mmap = map(raf);
-            maxEntries = mmap.limit() / entrySize;
+    /** Writes the entries to the file and forces it to disk (a sealed index is already on disk). */
+    void flush() throws IOException {
+        if (writable()) {
+            writeEntries();
+            channel.force(false);
         }
+    }
+
+    private void writeEntries() throws IOException {
+        ByteBuffer view = buf.duplicate().position(0).limit(entries * entrySize);
+        long at = 0;
+        while (view.hasRemaining()) {
+            at += channel.write(view, at);
+        }
+    }
+
+    /** Writes the entries, shrinks the file to them and seals the index; done when the segment rolls. */
+    void trimToValidSize() throws IOException {
+        if (writable()) {
+            writeEntries();
+            channel.force(false);
+            channel.close();
+            channel = null;
+        }
+        seal();
+    }
+
+    /** Makes the index writable again, when its segment becomes active after a restart or a truncation. */
+    void resizeForAppends(int maxIndexSize) throws IOException {
+        if (writable()) {
+            writeEntries();
+            channel.close();
+            channel = null;
+        }
+        openForAppends(maxIndexSize);
     }
 
     /** Renames the file (to the {@code .deleted} name before background removal). */
@@ -156,6 +236,10 @@ abstract class AbstractIndex implements AutoCloseable {
     }
 
     void deleteIfExists() throws IOException {
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
         Files.deleteIfExists(file);
     }
 

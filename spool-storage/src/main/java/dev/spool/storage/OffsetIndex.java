@@ -1,7 +1,7 @@
 package dev.spool.storage;
 
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -53,21 +53,21 @@ final class OffsetIndex extends AbstractIndex {
     }
 
     @Override
-    protected void writeEntry(MappedByteBuffer buf, int at) {
+    protected void writeEntry(ByteBuffer buf, int at) {
         buf.putInt(at + RELATIVE_OFFSET_OFFSET, pendingRelativeOffset);
         buf.putInt(at + POSITION_OFFSET, pendingPosition);
     }
 
     @Override
-    protected long keyAt(MappedByteBuffer buf, int n) {
+    protected long keyAt(ByteBuffer buf, int n) {
         return relativeOffsetAt(buf, n);
     }
 
-    private static int relativeOffsetAt(MappedByteBuffer buf, int n) {
+    private static int relativeOffsetAt(ByteBuffer buf, int n) {
         return buf.getInt(n * ENTRY_SIZE + RELATIVE_OFFSET_OFFSET);
     }
 
-    private static int positionAt(MappedByteBuffer buf, int n) {
+    private static int positionAt(ByteBuffer buf, int n) {
         return buf.getInt(n * ENTRY_SIZE + POSITION_OFFSET);
     }
 
@@ -76,8 +76,8 @@ final class OffsetIndex extends AbstractIndex {
      * position 0) if there is none.
      */
     Position lookup(long offset) {
-        MappedByteBuffer buf = buffer();
         int slot = largestLowerBound(Math.max(0, offset - baseOffset));
+        ByteBuffer buf = buffer(); // after the entry count: holds every counted entry
         if (slot < 0) {
             return new Position(baseOffset, 0);
         }
@@ -89,9 +89,9 @@ final class OffsetIndex extends AbstractIndex {
      * offsets); the segment start if there is none.
      */
     Position lookupByPosition(int position) {
-        MappedByteBuffer buf = buffer();
-        int lo = 0;
         int hi = entries() - 1;
+        ByteBuffer buf = buffer(); // after the entry count: holds every counted entry
+        int lo = 0;
         int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;

@@ -1,7 +1,7 @@
 package dev.spool.storage;
 
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -79,21 +79,21 @@ final class TimeIndex extends AbstractIndex {
     }
 
     @Override
-    protected void writeEntry(MappedByteBuffer buf, int at) {
+    protected void writeEntry(ByteBuffer buf, int at) {
         buf.putLong(at + TIMESTAMP_OFFSET, pendingTimestamp);
         buf.putInt(at + RELATIVE_OFFSET_OFFSET, pendingRelativeOffset);
     }
 
     @Override
-    protected long keyAt(MappedByteBuffer buf, int n) {
+    protected long keyAt(ByteBuffer buf, int n) {
         return timestampAt(buf, n);
     }
 
-    private static long timestampAt(MappedByteBuffer buf, int n) {
+    private static long timestampAt(ByteBuffer buf, int n) {
         return buf.getLong(n * ENTRY_SIZE + TIMESTAMP_OFFSET);
     }
 
-    private static int relativeOffsetAt(MappedByteBuffer buf, int n) {
+    private static int relativeOffsetAt(ByteBuffer buf, int n) {
         return buf.getInt(n * ENTRY_SIZE + RELATIVE_OFFSET_OFFSET);
     }
 
@@ -117,8 +117,8 @@ final class TimeIndex extends AbstractIndex {
 
     /** Removes entries whose offset is at or after {@code offset}. */
     void truncateTo(long offset) {
-        MappedByteBuffer buf = buffer();
         int n = entries();
+        ByteBuffer buf = buffer();
         while (n > 0 && baseOffset + relativeOffsetAt(buf, n - 1) >= offset) {
             n--;
         }
