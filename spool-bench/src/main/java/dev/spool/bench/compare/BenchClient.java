@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -29,17 +31,23 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * against both brokers (one line of output each, read by {@link RunParser}):
  *
  * <ul>
- *   <li>{@code create-topic BOOTSTRAP TOPIC PARTITIONS}: one CreateTopics, timed until it completes;
+ *   <li>{@code create-topic BOOTSTRAP TOPIC PARTITIONS [TOPIC PARTITIONS ...]}: one CreateTopics, timed
+ *       until it completes;
+ *   <li>{@code produce-all BOOTSTRAP TOPIC PER_PARTITION SIZE}: PER_PARTITION records of SIZE bytes to
+ *       every partition of TOPIC, partition after partition (acks=1, no idempotence), timed until all
+ *       are acknowledged, after an untimed pass of one record per partition;
  *   <li>{@code consume BOOTSTRAP TOPIC RECORDS}: an {@code assign()}-based consumer (no group, so no
  *       coordinator) reading every partition from the start until RECORDS records arrived;
  *   <li>{@code e2e BOOTSTRAP TOPIC COUNT SIZE}: end-to-end latency as Kafka's {@code EndToEndLatency}
  *       measures it (send one record with acks=1, wait for it, poll until it arrives), with
- *       microsecond resolution and without the offset commit that needs a group coordinator.
+ *       microsecond resolution and without the offset commit that needs a group coordinator; the
+ *       first {@value #E2E_WARMUP} round trips (connections, metadata) are not counted.
  * </ul>
  */
 public final class BenchClient {
     private static final Time TIME = Time.SYSTEM;
     private static final Duration STALL = Duration.ofSeconds(30);
+    static final int E2E_WARMUP = 20;
 
     private BenchClient() {}
 
@@ -48,8 +56,19 @@ public final class BenchClient {
         String cmd = args.length == 0 ? "" : args[0];
         switch (cmd) {
             case "create-topic" -> {
-                need(args, 4);
-                createTopic(args[1], args[2], Integer.parseInt(args[3]));
+                if (args.length < 4 || args.length % 2 != 0) {
+                    throw new IllegalArgumentException(
+                            "create-topic BOOTSTRAP TOPIC PARTITIONS [TOPIC PARTITIONS ...]");
+                }
+                List<NewTopic> topics = new ArrayList<>();
+                for (int i = 2; i < args.length; i += 2) {
+                    topics.add(new NewTopic(args[i], Integer.parseInt(args[i + 1]), (short) 1));
+                }
+                createTopics(args[1], topics);
+            }
+            case "produce-all" -> {
+                need(args, 5);
+                produceAll(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             }
             case "consume" -> {
                 need(args, 4);
@@ -71,8 +90,7 @@ public final class BenchClient {
         }
     }
 
-    static void createTopic(String bootstrap, String topic, int partitions)
-            throws InterruptedException, ExecutionException {
+    static void createTopics(String bootstrap, List<NewTopic> topics) throws InterruptedException, ExecutionException {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "300000");
@@ -80,11 +98,32 @@ public final class BenchClient {
         try (Admin admin = Admin.create(p)) {
             admin.describeCluster().nodes().get(); // connect first: time only the creation
             long t0 = TIME.nanoseconds();
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
-                    .all()
-                    .get();
+            admin.createTopics(topics).all().get();
             double ms = (TIME.nanoseconds() - t0) / 1e6;
+            int partitions = topics.stream().mapToInt(NewTopic::numPartitions).sum();
             print(String.format(Locale.ROOT, "create-topic: partitions=%d elapsed_ms=%.3f", partitions, ms));
+        }
+    }
+
+    static void produceAll(String bootstrap, String topic, int perPartition, int size) throws Exception {
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        pp.put(ProducerConfig.ACKS_CONFIG, "1");
+        pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+            int partitions = producer.partitionsFor(topic).size();
+            byte[] value = new byte[size];
+            Arrays.fill(value, (byte) 'x');
+            // Untimed: one record to each partition, so that every leader is in place (a new topic's
+            // partitions may still be coming up) and every connection and batch is warm.
+            sendToAll(producer, topic, partitions, 1, value);
+            long t0 = TIME.nanoseconds();
+            sendToAll(producer, topic, partitions, perPartition, value);
+            double ms = (TIME.nanoseconds() - t0) / 1e6;
+            long records = (long) partitions * perPartition;
+            print(String.format(
+                    Locale.ROOT, "produce: records=%d bytes=%d elapsed_ms=%.3f", records, records * size, ms));
         }
     }
 
@@ -127,6 +166,21 @@ public final class BenchClient {
         }
     }
 
+    private static void sendToAll(
+            KafkaProducer<byte[], byte[]> producer, String topic, int partitions, int perPartition, byte[] value)
+            throws InterruptedException, ExecutionException {
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            for (int i = 0; i < perPartition; i++) {
+                acks.add(producer.send(new ProducerRecord<>(topic, p, null, value)));
+            }
+        }
+        producer.flush();
+        for (Future<RecordMetadata> ack : acks) {
+            ack.get();
+        }
+    }
+
     static void e2e(String bootstrap, String topic, int count, int size) throws Exception {
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -149,7 +203,7 @@ public final class BenchClient {
             byte[] value = new byte[size];
             Arrays.fill(value, (byte) 'x');
             double[] latencies = new double[count];
-            for (int i = 0; i < count; i++) {
+            for (int i = -E2E_WARMUP; i < count; i++) {
                 long t0 = TIME.nanoseconds();
                 producer.send(new ProducerRecord<>(topic, 0, null, value)).get();
                 int got = 0;
@@ -162,7 +216,9 @@ public final class BenchClient {
                 if (got != 1) {
                     throw new IllegalStateException("expected one record, got " + got);
                 }
-                latencies[i] = (TIME.nanoseconds() - t0) / 1e6;
+                if (i >= 0) {
+                    latencies[i] = (TIME.nanoseconds() - t0) / 1e6;
+                }
             }
             Arrays.sort(latencies);
             print(String.format(

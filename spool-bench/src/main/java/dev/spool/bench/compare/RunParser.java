@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * Turns the output of one workload run (a tool's stdout plus the harness's {@code @key=value} lines)
  * into metrics. Understood: Kafka's {@code ProducerPerformance} summary line, Kafka's {@code
  * EndToEndLatency} percentiles line, and the lines of {@link BenchClient} ({@code consume:}, {@code
- * e2e:}, {@code create-topic:}). Harness lines: {@code @error=reason}, {@code @startup_ms}, {@code
+ * produce:}, {@code e2e:}, {@code create-topic:}). Harness lines: {@code @error=reason}, {@code @startup_ms}, {@code
  * @idle_rss_kb}, {@code @cpu_ticks_before}, {@code @cpu_ticks_after}, {@code @clk_tck}, {@code
  * @bytes} (what the workload moved, for CPU seconds per GB).
  */
@@ -34,7 +34,7 @@ public final class RunParser {
             Pattern.compile("^Percentiles: 50th = " + NUM + ", 99th = " + NUM + ", 99\\.9th = " + NUM);
 
     private static final Pattern CONSUME =
-            Pattern.compile("^consume: records=" + NUM + " bytes=" + NUM + " elapsed_ms=" + NUM);
+            Pattern.compile("^(?:consume|produce): records=" + NUM + " bytes=" + NUM + " elapsed_ms=" + NUM);
 
     private static final Pattern E2E =
             Pattern.compile("^e2e: count=" + NUM + " p50_ms=" + NUM + " p99_ms=" + NUM + " p999_ms=" + NUM);
