@@ -47,6 +47,8 @@ mkdir -p "$(dirname "$KHOME")"
 resolve broker "$KHOME/lib" -Dkafka.broker.version="$KAFKA_VERSION" \
   || { cat "$KHOME.broker.log" >&2; echo "could not resolve the Kafka $KAFKA_VERSION broker" >&2; exit 1; }
 if ! resolve tools "$KHOME/tools" -Dkafka.tools.version="$KAFKA_VERSION"; then
+  grep -q "Could not find artifact org.apache.kafka:kafka-tools" "$KHOME.tools.log" \
+    || { cat "$KHOME.tools.log" >&2; echo "could not resolve kafka-tools $KAFKA_VERSION" >&2; exit 1; }
   echo "note: kafka-tools $KAFKA_VERSION is not on Maven Central; using $KAFKA_TOOLS_FALLBACK for the tools" >&2
   resolve tools "$KHOME/tools" -Dkafka.tools.version="$KAFKA_TOOLS_FALLBACK" \
     || { cat "$KHOME.tools.log" >&2; echo "could not resolve kafka-tools" >&2; exit 1; }
@@ -127,7 +129,7 @@ PROPS
   local cluster_id # a random UUID in Kafka's base64url form (what StorageTool random-uuid prints)
   cluster_id="$(python3 -c 'import base64, uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')"
   java "${l4j[@]}" -cp "$KHOME/lib/*" kafka.tools.StorageTool format --standalone -t "$cluster_id" \
-    -c "$dir/server.properties" > "$dir/logs/format.log" 2>&1
+    -c "$dir/server.properties" > "$dir/logs/format.log" 2>&1 || { cat "$dir/logs/format.log" >&2; return 1; }
   T0="$(now_ns)"
   # JVM flags of bin/kafka-server-start.sh + kafka-run-class.sh
   java -Xmx1g -Xms1g -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
@@ -159,6 +161,10 @@ stop_broker() {
 # run WORKLOAD BYTES COMMAND...: one measured run, appended to $RESULTS as one block.
 run() {
   local name="$1" bytes="$2" before after out rc=0 err="$WORK/run.err"; shift 2
+  if ! kill -0 "$PID" 2>/dev/null; then
+    printf '=== workload=%s broker=%s round=%s\n@error=broker not running\n' "$name" "$BROKER" "$ROUND" >> "$RESULTS"
+    echo "[$BROKER round $ROUND] $name: skipped, the broker is not running" >&2; return
+  fi
   before="$(cpu_ticks)"
   out="$("$@" 2> "$err")" || rc=$?
   after="$(cpu_ticks 2>/dev/null || echo "$before")"
@@ -184,8 +190,7 @@ client() { "${TOOL[@]}" -cp "$HARNESS_CP" dev.spool.bench.compare.BenchClient "$
 round() { # round BROKER ROUND
   BROKER="$1" ROUND="$2" PORT="$(free_port)"
   local dir="$WORK/$BROKER-$ROUND" startup
-  "start_$BROKER" "$dir"
-  if ! startup="$(wait_ready "$T0")"; then
+  if ! "start_$BROKER" "$dir" || ! startup="$(wait_ready "$T0")"; then
     printf '=== workload=startup broker=%s round=%s\n@error=did not start\n' "$BROKER" "$ROUND" >> "$RESULTS"
     echo "[$BROKER round $ROUND] did not start" >&2; stop_broker; return
   fi
