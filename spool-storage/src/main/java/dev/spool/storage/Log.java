@@ -430,7 +430,9 @@ public final class Log implements AutoCloseable {
     /**
      * One retention pass: deletes the oldest segments that lie below the high watermark and are past
      * {@code retention.ms} (by their largest timestamp), beyond {@code retention.bytes}, or wholly below
-     * the log start offset. Returns the number of segments deleted.
+     * the log start offset. Time and size retention apply only when {@code cleanup.policy} contains
+     * {@code delete} (as in Kafka); deletion below the log start offset always applies. Returns the
+     * number of segments deleted.
      */
     public int deleteOldSegments() throws LogOfflineException {
         lock.lock();
@@ -440,11 +442,11 @@ public final class Log implements AutoCloseable {
             long now = time.milliseconds();
             int deleted = deleteSegments(
                     (segment, next) -> next != null && next.baseOffset() <= logStartOffset, "log start offset");
-            if (cfg.retentionMs() >= 0) {
+            if (cfg.delete() && cfg.retentionMs() >= 0) {
                 deleted += deleteSegments(
                         (segment, next) -> now - segment.largestTimestamp() > cfg.retentionMs(), "retention.ms");
             }
-            if (cfg.retentionBytes() >= 0) {
+            if (cfg.delete() && cfg.retentionBytes() >= 0) {
                 long[] excess = {size() - cfg.retentionBytes()};
                 deleted += deleteSegments(
                         (segment, next) -> {
