@@ -69,6 +69,8 @@ public final class Log implements AutoCloseable {
     private long unflushedMessages;
     /** Counts truncations (under the lock), so the cleaner can tell a segment it read was cut since. */
     private int truncations;
+    /** The lowest offset truncated to since the cleaner last asked; Long.MAX_VALUE if none. */
+    private long truncatedToSinceCleaner = Long.MAX_VALUE;
 
     Log(
             Path dir,
@@ -164,6 +166,21 @@ public final class Log implements AutoCloseable {
      */
     record CleanableSnapshot(
             List<LogSegment> segments, List<Long> segmentEnds, long firstUncleanableOffset, int truncations) {}
+
+    /**
+     * The lowest offset this log was truncated to since the last call (Long.MAX_VALUE if none): the
+     * cleaner moves its checkpoint back to it, as records from there on were rewritten.
+     */
+    long takeTruncatedToSinceCleaner() {
+        lock.lock();
+        try {
+            long t = truncatedToSinceCleaner;
+            truncatedToSinceCleaner = Long.MAX_VALUE;
+            return t;
+        } finally {
+            lock.unlock();
+        }
+    }
 
     CleanableSnapshot cleanableSnapshot(long nowMs) throws IOException {
         lock.lock();
@@ -633,6 +650,7 @@ public final class Log implements AutoCloseable {
                 return false;
             }
             truncations++;
+            truncatedToSinceCleaner = Math.min(truncatedToSinceCleaner, offset);
             if (offset <= segments.firstKey()) {
                 truncateFullyAndStartAtLocked(offset);
                 return true;
@@ -676,6 +694,7 @@ public final class Log implements AutoCloseable {
 
     private void truncateFullyAndStartAtLocked(long offset) throws IOException {
         truncations++;
+        truncatedToSinceCleaner = Math.min(truncatedToSinceCleaner, offset);
         List<LogSegment> all = new ArrayList<>(segments.values());
         segments.clear();
         scheduleDeletion(all);

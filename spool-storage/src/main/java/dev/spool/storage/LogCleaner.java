@@ -95,9 +95,23 @@ public final class LogCleaner {
         return new OffsetCheckpointFile(log.dir().toAbsolutePath().getParent().resolve(CHECKPOINT_FILE));
     }
 
-    /** The offset up to which {@code log} was cleaned (its log start offset if never). */
-    public long cleanedOffset(Log log) throws IOException {
-        Long cp = checkpointFile(log).read().get(log.topicPartition());
+    /**
+     * The offset up to which {@code log} was cleaned (its log start offset if never). If the log was
+     * truncated below the checkpoint since the last call, the checkpoint moves back to the truncation
+     * offset first (records from there on were replaced and are dirty), as Kafka does. Only in memory
+     * until then: a crash between a truncation and the next cleaner pass keeps the old checkpoint.
+     */
+    public synchronized long cleanedOffset(Log log) throws IOException {
+        OffsetCheckpointFile file = checkpointFile(log);
+        Map<TopicPartition, Long> all = file.read();
+        Long cp = all.get(log.topicPartition());
+        long truncatedTo = log.takeTruncatedToSinceCleaner();
+        if (cp != null && truncatedTo < cp) {
+            LOG.info("{} was truncated to {}: cleaner checkpoint {} moves back", log.topicPartition(), truncatedTo, cp);
+            cp = truncatedTo;
+            all.put(log.topicPartition(), cp);
+            file.write(all);
+        }
         return Math.max(cp == null ? 0 : cp, log.logStartOffset());
     }
 

@@ -239,6 +239,33 @@ class LogCleanerTest {
     }
 
     @Test
+    void aTruncationBelowTheCheckpointMakesTheRewrittenRecordsDirty() throws Exception {
+        open(LogConfig.SEGMENT_BYTES, 1024);
+        List<Write> writes = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            writes.add(new Write("k" + (i % 3), "v" + i));
+        }
+        appendAll(writes, 1);
+        commitAndRoll();
+        LogCleaner cleaner = new LogCleaner(time, 100);
+        cleaner.clean(log);
+        assertThat(cleaner.cleanedOffset(log)).isEqualTo(100);
+        log.truncateTo(60);
+        List<Write> rewritten = new ArrayList<>(writes.subList(0, 60));
+        for (int i = 0; i < 50; i++) {
+            Write w = new Write("k" + (i % 3), "again" + i);
+            rewritten.add(w);
+            log.appendAsLeader(CleanerTestSupport.batch(T0, List.of(w)), 0);
+        }
+        commitAndRoll();
+        assertThat(cleaner.cleanedOffset(log)).isEqualTo(60);
+        cleaner.clean(log);
+        assertThat(latest(log)).isEqualTo(model(rewritten));
+        // The records written after the truncation were cleaned too.
+        assertThat(offsets(log).size()).isLessThan(20);
+    }
+
+    @Test
     void doesNothingForADeletePolicyLog() throws Exception {
         log = LogTestSupport.open(
                 dir, LogTestSupport.config(LogConfig.SEGMENT_BYTES, 1024), time, LogLoader.LoadParams.FRESH);
