@@ -266,6 +266,34 @@ class LogCleanerTest {
     }
 
     @Test
+    void cleanIfNeededFollowsTheDirtyRatioAndTheMaxCompactionLag() throws Exception {
+        open(LogConfig.SEGMENT_BYTES, 1024, LogConfig.MIN_CLEANABLE_DIRTY_RATIO, 0.5);
+        List<Write> writes = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            writes.add(new Write("k" + i, "v" + i)); // all distinct: cleaning removes nothing
+        }
+        appendAll(writes, 1);
+        commitAndRoll();
+        LogCleaner cleaner = new LogCleaner(time, 1000);
+        assertThat(cleaner.cleanIfNeeded(log).cleanedUpTo()).isEqualTo(300); // all dirty
+        appendAll(List.of(new Write("k0", "again")), 1);
+        commitAndRoll();
+        assertThat(cleaner.cleanIfNeeded(log).cleanedUpTo()).isEqualTo(-1); // a few bytes dirty: below 0.5
+
+        log.updateConfig(LogTestSupport.config(
+                LogConfig.CLEANUP_POLICY,
+                "compact",
+                LogConfig.SEGMENT_BYTES,
+                1024,
+                LogConfig.MAX_COMPACTION_LAG_MS,
+                60_000));
+        assertThat(cleaner.cleanIfNeeded(log).cleanedUpTo()).isEqualTo(-1); // not overdue yet
+        time.sleep(60_001);
+        assertThat(cleaner.cleanIfNeeded(log).cleanedUpTo()).isEqualTo(301);
+        assertThat(latest(log)).containsEntry("k0", "again").hasSize(300);
+    }
+
+    @Test
     void doesNothingForADeletePolicyLog() throws Exception {
         log = LogTestSupport.open(
                 dir, LogTestSupport.config(LogConfig.SEGMENT_BYTES, 1024), time, LogLoader.LoadParams.FRESH);
