@@ -67,6 +67,10 @@ public final class Log implements AutoCloseable {
     private volatile long lastFlushMs;
     private volatile IOException offlineCause;
     private long unflushedMessages;
+    /** Counts truncations (under the lock), so the cleaner can tell a segment it read was cut since. */
+    private int truncations;
+    /** The lowest offset truncated to since the cleaner last asked; Long.MAX_VALUE if none. */
+    private long truncatedToSinceCleaner = Long.MAX_VALUE;
 
     Log(
             Path dir,
@@ -146,6 +150,97 @@ public final class Log implements AutoCloseable {
 
     public boolean isOffline() {
         return offlineCause != null;
+    }
+
+    LogEnv env() {
+        return env;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Cleaning (compaction): the cleaner reads a snapshot, rewrites segments, then swaps them in
+
+    /**
+     * What the cleaner may clean now: the non-active segments, oldest first, that end at or before
+     * the first uncleanable offset = min(active segment's base, high watermark, base of the first
+     * segment with a record younger than {@code min.compaction.lag.ms}).
+     */
+    record CleanableSnapshot(
+            List<LogSegment> segments, List<Long> segmentEnds, long firstUncleanableOffset, int truncations) {}
+
+    /**
+     * The lowest offset this log was truncated to since the last call (Long.MAX_VALUE if none): the
+     * cleaner moves its checkpoint back to it, as records from there on were rewritten.
+     */
+    long takeTruncatedToSinceCleaner() {
+        lock.lock();
+        try {
+            long t = truncatedToSinceCleaner;
+            truncatedToSinceCleaner = Long.MAX_VALUE;
+            return t;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    CleanableSnapshot cleanableSnapshot(long nowMs) throws IOException {
+        lock.lock();
+        try {
+            checkOnline();
+            long firstUncleanable = Math.min(activeSegment.baseOffset(), highWatermark);
+            long minLag = config.minCompactionLagMs();
+            List<LogSegment> out = new ArrayList<>();
+            List<Long> ends = new ArrayList<>();
+            List<LogSegment> all = new ArrayList<>(segments.values());
+            for (int i = 0; i + 1 < all.size(); i++) {
+                LogSegment s = all.get(i);
+                long end = all.get(i + 1).baseOffset();
+                if (minLag > 0 && s.maxTimestampSoFar() > nowMs - minLag) {
+                    firstUncleanable = Math.min(firstUncleanable, s.baseOffset());
+                }
+                if (end > firstUncleanable) {
+                    break;
+                }
+                out.add(s);
+                ends.add(end);
+            }
+            return new CleanableSnapshot(out, ends, firstUncleanable, truncations);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Swaps {@code cleaned} (files ending {@code .cleaned}, complete and flushed) in for {@code old}:
+     * renames the cleaned files to {@code .swap} (from here on a crash completes the swap on load),
+     * renames the old files to {@code .deleted}, puts the new segment in the map, then renames the
+     * {@code .swap} files to their final names. Refuses (returns false, deleting the cleaned files) if
+     * {@code old} is no longer a non-active segment of this log or the log was truncated since the
+     * snapshot numbered {@code truncationsAtSnapshot}.
+     */
+    boolean replaceSegment(LogSegment old, LogSegment cleaned, int truncationsAtSnapshot) throws IOException {
+        lock.lock();
+        try {
+            checkOnline();
+            if (segments.get(old.baseOffset()) != old
+                    || old == activeSegment
+                    || truncations != truncationsAtSnapshot
+                    || cleaned.baseOffset() != old.baseOffset()) {
+                cleaned.deleteFiles();
+                return false;
+            }
+            try {
+                cleaned.changeFileSuffixes(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX);
+                old.renameForDeletion();
+                segments.put(cleaned.baseOffset(), cleaned);
+                cleaned.changeFileSuffixes(LogSegment.SWAP_SUFFIX, "");
+            } catch (IOException e) {
+                throw markOffline("segment swap in " + topicPartition, e);
+            }
+            scheduleFileDeletion(List.of(old));
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -430,7 +525,9 @@ public final class Log implements AutoCloseable {
     /**
      * One retention pass: deletes the oldest segments that lie below the high watermark and are past
      * {@code retention.ms} (by their largest timestamp), beyond {@code retention.bytes}, or wholly below
-     * the log start offset. Returns the number of segments deleted.
+     * the log start offset. Time and size retention apply only when {@code cleanup.policy} contains
+     * {@code delete} (as in Kafka); deletion below the log start offset always applies. Returns the
+     * number of segments deleted.
      */
     public int deleteOldSegments() throws LogOfflineException {
         lock.lock();
@@ -440,11 +537,11 @@ public final class Log implements AutoCloseable {
             long now = time.milliseconds();
             int deleted = deleteSegments(
                     (segment, next) -> next != null && next.baseOffset() <= logStartOffset, "log start offset");
-            if (cfg.retentionMs() >= 0) {
+            if (cfg.delete() && cfg.retentionMs() >= 0) {
                 deleted += deleteSegments(
                         (segment, next) -> now - segment.largestTimestamp() > cfg.retentionMs(), "retention.ms");
             }
-            if (cfg.retentionBytes() >= 0) {
+            if (cfg.delete() && cfg.retentionBytes() >= 0) {
                 long[] excess = {size() - cfg.retentionBytes()};
                 deleted += deleteSegments(
                         (segment, next) -> {
@@ -512,6 +609,11 @@ public final class Log implements AutoCloseable {
         for (LogSegment segment : toDelete) {
             segment.renameForDeletion();
         }
+        scheduleFileDeletion(toDelete);
+    }
+
+    /** Deletes the files of segments already renamed {@code .deleted}, after {@code file.delete.delay.ms}. */
+    private void scheduleFileDeletion(Collection<LogSegment> toDelete) {
         List<LogSegment> copy = List.copyOf(toDelete);
         Runnable task = () -> {
             for (LogSegment segment : copy) {
@@ -547,6 +649,8 @@ public final class Log implements AutoCloseable {
             if (offset >= logEndOffset) {
                 return false;
             }
+            truncations++;
+            truncatedToSinceCleaner = Math.min(truncatedToSinceCleaner, offset);
             if (offset <= segments.firstKey()) {
                 truncateFullyAndStartAtLocked(offset);
                 return true;
@@ -589,6 +693,8 @@ public final class Log implements AutoCloseable {
     }
 
     private void truncateFullyAndStartAtLocked(long offset) throws IOException {
+        truncations++;
+        truncatedToSinceCleaner = Math.min(truncatedToSinceCleaner, offset);
         List<LogSegment> all = new ArrayList<>(segments.values());
         segments.clear();
         scheduleDeletion(all);

@@ -1,13 +1,17 @@
 package dev.spool.storage;
 
+import static dev.spool.common.config.ConfigDef.Type.DOUBLE;
 import static dev.spool.common.config.ConfigDef.Type.INT;
+import static dev.spool.common.config.ConfigDef.Type.LIST;
 import static dev.spool.common.config.ConfigDef.Type.LONG;
 import static dev.spool.common.config.ConfigDef.Type.STRING;
 import static dev.spool.common.config.ConfigDef.atLeast;
+import static dev.spool.common.config.ConfigDef.between;
 import static dev.spool.common.config.ConfigDef.oneOf;
 
 import dev.spool.common.config.ConfigDef;
 import dev.spool.common.config.ParsedConfig;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,7 +29,13 @@ public record LogConfig(
         long retentionBytes,
         long flushMessages,
         long flushMs,
-        long fileDeleteDelayMs) {
+        long fileDeleteDelayMs,
+        boolean compact,
+        boolean delete,
+        long deleteRetentionMs,
+        long minCompactionLagMs,
+        long maxCompactionLagMs,
+        double minCleanableDirtyRatio) {
 
     /** Which timestamp a batch keeps: the producer's or the broker's append time. */
     public enum TimestampType {
@@ -44,6 +54,14 @@ public record LogConfig(
     public static final String FLUSH_MESSAGES = "flush.messages";
     public static final String FLUSH_MS = "flush.ms";
     public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
+    public static final String CLEANUP_POLICY = "cleanup.policy";
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+    public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+    public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
+    public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+
+    public static final String POLICY_COMPACT = "compact";
+    public static final String POLICY_DELETE = "delete";
 
     /** The smallest segment Kafka allows: one batch header must fit. */
     public static final int MIN_SEGMENT_BYTES = 14;
@@ -64,7 +82,42 @@ public record LogConfig(
             .define(RETENTION_BYTES, LONG, "-1", atLeast(-1), "Size above which old segments are deleted; -1: never")
             .define(FLUSH_MESSAGES, LONG, String.valueOf(Long.MAX_VALUE), atLeast(1), "Messages between fsyncs")
             .define(FLUSH_MS, LONG, String.valueOf(Long.MAX_VALUE), atLeast(0), "Milliseconds between fsyncs")
-            .define(FILE_DELETE_DELAY_MS, LONG, "60000", atLeast(0), "Delay before deleted files are removed");
+            .define(FILE_DELETE_DELAY_MS, LONG, "60000", atLeast(0), "Delay before deleted files are removed")
+            .define(
+                    CLEANUP_POLICY,
+                    LIST,
+                    POLICY_DELETE,
+                    LogConfig::validatePolicy,
+                    "delete, compact, or both: how old segments are cleaned up")
+            .define(DELETE_RETENTION_MS, LONG, "86400000", atLeast(0), "How long tombstones are kept after cleaning")
+            .define(MIN_COMPACTION_LAG_MS, LONG, "0", atLeast(0), "Minimum age of a record before it is compacted")
+            .define(
+                    MAX_COMPACTION_LAG_MS,
+                    LONG,
+                    String.valueOf(Long.MAX_VALUE),
+                    atLeast(1),
+                    "Maximum age of a record before it must be compacted")
+            .define(
+                    MIN_CLEANABLE_DIRTY_RATIO,
+                    DOUBLE,
+                    "0.5",
+                    between(0, 1),
+                    "Dirty fraction of a log above which it is cleaned");
+
+    /** Kafka's {@code ValidList.in("compact", "delete")}: a non-empty list of known policies. */
+    private static String validatePolicy(Object v) {
+        List<?> list = (List<?>) v;
+        if (list.isEmpty()) {
+            return "Empty list";
+        }
+        for (Object p : list) {
+            if (!POLICY_COMPACT.equals(p) && !POLICY_DELETE.equals(p)) {
+                return "Invalid value " + p + " for configuration " + CLEANUP_POLICY
+                        + ": String must be one of: compact, delete";
+            }
+        }
+        return null;
+    }
 
     /** Kafka's defaults for every key. */
     public static LogConfig defaults() {
@@ -87,6 +140,12 @@ public record LogConfig(
                 c.getLong(RETENTION_BYTES),
                 c.getLong(FLUSH_MESSAGES),
                 c.getLong(FLUSH_MS),
-                c.getLong(FILE_DELETE_DELAY_MS));
+                c.getLong(FILE_DELETE_DELAY_MS),
+                c.getList(CLEANUP_POLICY).contains(POLICY_COMPACT),
+                c.getList(CLEANUP_POLICY).contains(POLICY_DELETE),
+                c.getLong(DELETE_RETENTION_MS),
+                c.getLong(MIN_COMPACTION_LAG_MS),
+                c.getLong(MAX_COMPACTION_LAG_MS),
+                c.getDouble(MIN_CLEANABLE_DIRTY_RATIO));
     }
 }

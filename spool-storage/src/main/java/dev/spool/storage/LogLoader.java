@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens a partition's log from its directory: removes leftovers of interrupted deletions, opens every
  * segment and, after an unclean stop, recovers (re-validates, truncates, re-indexes) every segment from
- * the one holding the recovery point on, plus any segment whose index is missing. A segment cut short
+ * the one holding the recovery point on, plus any segment whose index is missing. Leftovers of the
+ * cleaner are settled first: {@code .cleaned} files are deleted (the old segment is intact), a
+ * {@code .swap} file replaces its old segment (see {@link #completeSwaps}). A segment cut short
  * by recovery makes every later segment invalid, and they are deleted.
  */
 public final class LogLoader {
@@ -35,12 +38,16 @@ public final class LogLoader {
     public static Log load(Path dir, TopicPartition tp, LogConfig config, LogEnv env, LoadParams params)
             throws IOException {
         Files.createDirectories(dir);
+        completeSwaps(dir, tp);
         TreeMap<Long, Path> logFiles = new TreeMap<>();
         List<Path> indexFiles = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp")) {
+                if (name.endsWith(LogSegment.DELETED_SUFFIX)
+                        || name.endsWith(".tmp")
+                        || name.endsWith(LogSegment.CLEANED_SUFFIX)
+                        || name.endsWith(LogSegment.SWAP_SUFFIX)) { // indexes renamed before their log
                     Files.deleteIfExists(f);
                 } else if (LogFiles.baseOffsetOf(f, LogSegment.LOG_SUFFIX) >= 0) {
                     logFiles.put(LogFiles.baseOffsetOf(f, LogSegment.LOG_SUFFIX), f);
@@ -120,6 +127,37 @@ public final class LogLoader {
                 recoveryPoint,
                 recoveredAny ? " (recovered)" : "");
         return new Log(dir, tp, config, env, segments, new Offsets(logStart, recoveryPoint, hw, logEnd));
+    }
+
+    /**
+     * Finishes segment swaps the cleaner committed but did not complete: a {@code <base>.log.swap}
+     * file replaces the segment at {@code base} (the cleaner swaps one segment for one). The old
+     * segment's files and every index of that base (old, {@code .swap} or half renamed) are deleted,
+     * then the {@code .swap} log takes the final name; its indexes are rebuilt by recovery because
+     * they are missing. {@code .cleaned} files (a swap not yet committed) are deleted by the caller.
+     */
+    private static void completeSwaps(Path dir, TopicPartition tp) throws IOException {
+        String swapLog = LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX;
+        List<Path> swaps = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (LogFiles.baseOffsetOf(f, swapLog) >= 0) {
+                    swaps.add(f);
+                }
+            }
+        }
+        for (Path swap : swaps) {
+            long base = LogFiles.baseOffsetOf(swap, swapLog);
+            LOG.info("Completing the swap of cleaned segment {} of {}", base, tp);
+            for (String suffix : new String[] {LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX}) {
+                Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, suffix)));
+                Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, suffix) + LogSegment.SWAP_SUFFIX));
+            }
+            Files.move(
+                    swap,
+                    dir.resolve(LogFiles.fileName(base, LogSegment.LOG_SUFFIX)),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static long clamp(long v, long lo, long hi) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per directory: {@code .lock} (held while running), {@code .kafka_cleanshutdown},
  * {@code recovery-point-offset-checkpoint}, {@code log-start-offset-checkpoint},
- * {@code replication-offset-checkpoint}.
+ * {@code replication-offset-checkpoint}, {@code cleaner-offset-checkpoint} ({@link LogCleaner}, run on
+ * its own thread every {@code log.cleaner.backoff.ms} for logs with {@code cleanup.policy=compact}).
  *
  * <p>Lifecycle: {@link #start} → use → {@link #shutdown}. Thread-safe.
  */
@@ -58,7 +60,35 @@ public final class LogManager implements AutoCloseable {
             LogConfig defaultLogConfig,
             long retentionCheckIntervalMs,
             long flushCheckIntervalMs,
-            long checkpointIntervalMs) {
+            long checkpointIntervalMs,
+            long cleanerBackoffMs,
+            int cleanerMaxMapEntries) {
+
+        /** Kafka's {@code log.cleaner.backoff.ms}. */
+        public static final long DEFAULT_CLEANER_BACKOFF_MS = 15_000L;
+
+        /**
+         * Keys the cleaner's map holds per pass (Spool's stand-in for {@code log.cleaner.dedupe.buffer.size};
+         * about 100 bytes of heap per key plus the key itself).
+         */
+        public static final int DEFAULT_CLEANER_MAX_MAP_ENTRIES = 1_000_000;
+
+        /** With the cleaner's defaults. */
+        public Config(
+                List<Path> logDirs,
+                LogConfig defaultLogConfig,
+                long retentionCheckIntervalMs,
+                long flushCheckIntervalMs,
+                long checkpointIntervalMs) {
+            this(
+                    logDirs,
+                    defaultLogConfig,
+                    retentionCheckIntervalMs,
+                    flushCheckIntervalMs,
+                    checkpointIntervalMs,
+                    DEFAULT_CLEANER_BACKOFF_MS,
+                    DEFAULT_CLEANER_MAX_MAP_ENTRIES);
+        }
 
         /** Kafka's defaults: retention checked every 5 minutes, checkpoints every minute. */
         public static Config of(List<Path> logDirs, LogConfig defaults) {
@@ -71,6 +101,10 @@ public final class LogManager implements AutoCloseable {
     private final LogEnv env;
     private final Map<TopicPartition, Log> logs = new ConcurrentHashMap<>();
     private final List<FileLock> dirLocks = new ArrayList<>();
+    private final LogCleaner cleaner;
+    /** Runs the cleaner apart from retention and flushes: a cleaning pass can take long. */
+    private final ScheduledExecutorService cleanerExecutor;
+
     private volatile boolean running;
 
     private LogManager(Config config, LogEnv baseEnv) {
@@ -88,6 +122,12 @@ public final class LogManager implements AutoCloseable {
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.scheduler = executor;
         this.env = baseEnv.withBackground(scheduler);
+        this.cleaner = new LogCleaner(baseEnv.time(), config.cleanerMaxMapEntries());
+        this.cleanerExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "spool-log-cleaner");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Locks the directories, loads every log in them and starts the background tasks. */
@@ -103,6 +143,7 @@ public final class LogManager implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             manager.releaseLocks();
             manager.scheduler.shutdownNow();
+            manager.cleanerExecutor.shutdownNow();
             throw e;
         }
         manager.schedule();
@@ -189,6 +230,35 @@ public final class LogManager implements AutoCloseable {
                 config.checkpointIntervalMs(),
                 config.checkpointIntervalMs(),
                 TimeUnit.MILLISECONDS);
+        cleanerExecutor.scheduleWithFixedDelay(
+                this::runCleaner, config.cleanerBackoffMs(), config.cleanerBackoffMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One cleaner pass over every compacted log whose dirty ratio or {@code max.compaction.lag.ms}
+     * calls for it (see {@link LogCleaner#cleanIfNeeded}); stops early at shutdown. Returns the
+     * number of segments rewritten. A failure is logged and the next log is cleaned.
+     */
+    public int runCleaner() {
+        int rewritten = 0;
+        for (Log log : logs.values()) {
+            if (!running) {
+                break;
+            }
+            if (log.isOffline() || !log.config().compact()) {
+                continue;
+            }
+            try {
+                rewritten += cleaner.cleanIfNeeded(log).segmentsRewritten();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn(
+                        "Cleaning of {} failed; it is retried after {} ms",
+                        log.topicPartition(),
+                        config.cleanerBackoffMs(),
+                        e);
+            }
+        }
+        return rewritten;
     }
 
     /** The log of {@code tp}, or null. */
@@ -247,6 +317,7 @@ public final class LogManager implements AutoCloseable {
             return;
         }
         log.close();
+        cleaner.resetCheckpoint(log.dir(), tp);
         Path renamed = log.dir()
                 .resolveSibling(deleteDirName(tp, UUID.randomUUID().toString().replace("-", "")));
         Files.move(log.dir(), renamed);
@@ -335,8 +406,11 @@ public final class LogManager implements AutoCloseable {
             return;
         }
         running = false;
+        // Not interrupted: an interrupt during a file read would close a segment's shared channel.
+        cleanerExecutor.shutdown();
         scheduler.shutdown();
         try {
+            cleanerExecutor.awaitTermination(5, TimeUnit.MINUTES);
             scheduler.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -368,6 +442,7 @@ public final class LogManager implements AutoCloseable {
     void halt() {
         running = false;
         scheduler.shutdownNow();
+        cleanerExecutor.shutdown();
         for (Log log : logs.values()) {
             log.closeWithoutSealing();
         }

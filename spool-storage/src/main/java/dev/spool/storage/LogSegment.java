@@ -32,6 +32,10 @@ final class LogSegment implements AutoCloseable {
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
     static final String DELETED_SUFFIX = ".deleted";
+    /** Suffix of a segment the cleaner is writing; such files are deleted on load. */
+    static final String CLEANED_SUFFIX = ".cleaned";
+    /** Suffix of a cleaned segment whose replacement is committed; the load completes the swap. */
+    static final String SWAP_SUFFIX = ".swap";
 
     /** A per-thread buffer for batch headers read while scanning. */
     private static final ThreadLocal<ByteBuffer> HEADER =
@@ -68,25 +72,26 @@ final class LogSegment implements AutoCloseable {
             LogEnv.FileChannelOpener channels,
             long createdMs,
             boolean fresh,
-            boolean writableIndexes)
+            boolean writableIndexes,
+            String fileSuffix)
             throws IOException {
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = config.indexIntervalBytes();
-        this.logFile = dir.resolve(LogFiles.fileName(baseOffset, LOG_SUFFIX));
+        this.logFile = dir.resolve(LogFiles.fileName(baseOffset, LOG_SUFFIX) + fileSuffix);
         if (fresh) {
             // A stale index left by an earlier incarnation of this offset range must not be reused.
-            Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, INDEX_SUFFIX)));
-            Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, TIME_INDEX_SUFFIX)));
+            Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, INDEX_SUFFIX) + fileSuffix));
+            Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, TIME_INDEX_SUFFIX) + fileSuffix));
         }
         this.channel =
                 channels.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.offsetIndex = new OffsetIndex(
-                dir.resolve(LogFiles.fileName(baseOffset, INDEX_SUFFIX)),
+                dir.resolve(LogFiles.fileName(baseOffset, INDEX_SUFFIX) + fileSuffix),
                 baseOffset,
                 config.segmentIndexBytes(),
                 writableIndexes);
         this.timeIndex = new TimeIndex(
-                dir.resolve(LogFiles.fileName(baseOffset, TIME_INDEX_SUFFIX)),
+                dir.resolve(LogFiles.fileName(baseOffset, TIME_INDEX_SUFFIX) + fileSuffix),
                 baseOffset,
                 config.segmentIndexBytes(),
                 writableIndexes);
@@ -112,7 +117,18 @@ final class LogSegment implements AutoCloseable {
     static LogSegment create(Path dir, long baseOffset, LogConfig config, LogEnv env) throws IOException {
         Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, LOG_SUFFIX)));
         return new LogSegment(
-                dir, baseOffset, config, env.channels(), env.time().milliseconds(), true, true);
+                dir, baseOffset, config, env.channels(), env.time().milliseconds(), true, true, "");
+    }
+
+    /**
+     * Creates a new, empty segment whose three files carry {@code fileSuffix} after their usual name
+     * (the cleaner's {@code .cleaned} segments); {@link #changeFileSuffixes} renames them later.
+     */
+    static LogSegment createWithSuffix(Path dir, long baseOffset, LogConfig config, LogEnv env, String fileSuffix)
+            throws IOException {
+        Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, LOG_SUFFIX) + fileSuffix));
+        return new LogSegment(
+                dir, baseOffset, config, env.channels(), env.time().milliseconds(), true, true, fileSuffix);
     }
 
     /**
@@ -121,7 +137,7 @@ final class LogSegment implements AutoCloseable {
      */
     static LogSegment open(Path dir, long baseOffset, LogConfig config, LogEnv env, long fileMtimeMs, boolean active)
             throws IOException {
-        return new LogSegment(dir, baseOffset, config, env.channels(), fileMtimeMs, false, active);
+        return new LogSegment(dir, baseOffset, config, env.channels(), fileMtimeMs, false, active, "");
     }
 
     long baseOffset() {
@@ -451,6 +467,27 @@ final class LogSegment implements AutoCloseable {
         offsetIndex.renameTo(
                 offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
         timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
+    }
+
+    /**
+     * Renames the three files from ending in {@code from} to ending in {@code to} (either may be empty):
+     * the indexes first, the {@code .log} last, so that the {@code .log} file's name says how far a
+     * rename got.
+     */
+    void changeFileSuffixes(String from, String to) throws IOException {
+        offsetIndex.renameTo(changeSuffix(offsetIndex.file(), from, to));
+        timeIndex.renameTo(changeSuffix(timeIndex.file(), from, to));
+        Path target = changeSuffix(logFile, from, to);
+        Files.move(logFile, target);
+        logFile = target;
+    }
+
+    private static Path changeSuffix(Path file, String from, String to) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(from)) {
+            throw new IllegalStateException("file " + file + " does not end with " + from);
+        }
+        return file.resolveSibling(name.substring(0, name.length() - from.length()) + to);
     }
 
     /** Closes the channel and removes the files. */

@@ -22,6 +22,37 @@ class LogConfigTest {
         assertThat(c.flushMessages()).isEqualTo(Long.MAX_VALUE);
         assertThat(c.flushMs()).isEqualTo(Long.MAX_VALUE);
         assertThat(c.fileDeleteDelayMs()).isEqualTo(60_000);
+        assertThat(c.delete()).isTrue();
+        assertThat(c.compact()).isFalse();
+        assertThat(c.deleteRetentionMs()).isEqualTo(86_400_000L);
+        assertThat(c.minCompactionLagMs()).isZero();
+        assertThat(c.maxCompactionLagMs()).isEqualTo(Long.MAX_VALUE);
+        assertThat(c.minCleanableDirtyRatio()).isEqualTo(0.5);
+    }
+
+    @Test
+    void cleanupPolicyIsAListOfCompactAndDelete() {
+        LogConfig compact = LogConfig.from(Map.of(LogConfig.CLEANUP_POLICY, "compact"));
+        assertThat(compact.compact()).isTrue();
+        assertThat(compact.delete()).isFalse();
+        LogConfig both = LogConfig.from(Map.of(LogConfig.CLEANUP_POLICY, "compact, delete"));
+        assertThat(both.compact()).isTrue();
+        assertThat(both.delete()).isTrue();
+        for (String bad : new String[] {"", "compacted", "compact,", "delete,shred"}) {
+            assertThatThrownBy(() -> LogConfig.from(Map.of(LogConfig.CLEANUP_POLICY, bad)))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(LogConfig.CLEANUP_POLICY);
+        }
+        assertThatThrownBy(() -> LogConfig.from(Map.of(LogConfig.MIN_CLEANABLE_DIRTY_RATIO, "1.5")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(LogConfig.MIN_CLEANABLE_DIRTY_RATIO);
+        assertThatThrownBy(() -> LogConfig.from(Map.of(LogConfig.DELETE_RETENTION_MS, "-1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(LogConfig.DELETE_RETENTION_MS);
+        assertThatThrownBy(() -> LogConfig.from(Map.of(LogConfig.MAX_COMPACTION_LAG_MS, "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(LogConfig.MAX_COMPACTION_LAG_MS);
     }
 
     @Test

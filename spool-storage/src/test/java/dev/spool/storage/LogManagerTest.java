@@ -308,6 +308,48 @@ class LogManagerTest {
     }
 
     @Test
+    void backgroundCleanerCompactsCompactedLogsOnly() throws Exception {
+        List<Path> dirs = dirs(1);
+        LogManager m =
+                LogManager.start(new LogManager.Config(dirs, defaults, NEVER_MS, NEVER_MS, NEVER_MS, 20, 1000), time);
+        managers.add(m);
+        LogConfig compacted = config(
+                LogConfig.CLEANUP_POLICY,
+                "compact",
+                LogConfig.SEGMENT_BYTES,
+                1024,
+                LogConfig.SEGMENT_INDEX_BYTES,
+                4096);
+        Log table = m.getOrCreateLog(tp("table", 0), compacted);
+        Log stream = m.getOrCreateLog(
+                tp("stream", 0), config(LogConfig.SEGMENT_BYTES, 1024, LogConfig.SEGMENT_INDEX_BYTES, 4096));
+        List<CleanerTestSupport.Write> writes = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            writes.add(new CleanerTestSupport.Write("k" + (i % 10), "v" + i));
+        }
+        for (Log log : List.of(table, stream)) {
+            for (CleanerTestSupport.Write w : writes) {
+                log.appendAsLeader(CleanerTestSupport.batch(T0, List.of(w)), 0);
+            }
+            log.roll();
+            log.updateHighWatermark(log.logEndOffset());
+        }
+        long streamSize = stream.size();
+        long tableSize = table.size();
+        Path checkpoint = dirs.get(0).resolve(LogCleaner.CHECKPOINT_FILE);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                        new OffsetCheckpointFile(checkpoint).read())
+                .containsEntry(tp("table", 0), 400L));
+        assertThat(table.size()).isLessThan(tableSize / 4);
+        assertThat(CleanerTestSupport.latest(table)).isEqualTo(CleanerTestSupport.model(writes));
+        assertThat(stream.size()).isEqualTo(streamSize);
+        assertThat(new OffsetCheckpointFile(checkpoint).read()).doesNotContainKey(tp("stream", 0));
+
+        m.deleteLog(tp("table", 0));
+        assertThat(new OffsetCheckpointFile(checkpoint).read()).doesNotContainKey(tp("table", 0));
+    }
+
+    @Test
     void backgroundTasksFlushCheckpointAndEnforceRetention() throws Exception {
         List<Path> dirs = dirs(1);
         LogManager m = LogManager.start(new LogManager.Config(dirs, defaults, 20, 20, 20), time);

@@ -92,6 +92,33 @@ class LogRetentionTest {
     }
 
     @Test
+    void compactOnlyPolicyIgnoresTimeAndSizeRetentionButNotTheLogStartOffset() throws Exception {
+        openWith(
+                7,
+                LogConfig.RETENTION_MS,
+                1,
+                LogConfig.RETENTION_BYTES,
+                0,
+                LogConfig.CLEANUP_POLICY,
+                LogConfig.POLICY_COMPACT);
+        time.sleep(1_000_000);
+        log.updateHighWatermark(log.logEndOffset());
+        assertThat(log.deleteOldSegments()).isZero();
+        assertThat(log.segmentBaseOffsets()).containsExactly(0L, 6L, 12L, 18L);
+        assertThat(log.deleteRecordsBefore(7)).isEqualTo(7);
+        assertThat(log.segmentBaseOffsets()).containsExactly(6L, 12L, 18L);
+        // With both policies, time retention applies again.
+        log.updateConfig(config(
+                LogConfig.SEGMENT_BYTES,
+                2 * batchSize(),
+                LogConfig.RETENTION_MS,
+                1,
+                LogConfig.CLEANUP_POLICY,
+                "compact,delete"));
+        assertThat(log.deleteOldSegments()).isEqualTo(3);
+    }
+
+    @Test
     void retentionNeverPassesTheHighWatermark() throws Exception {
         openWith(7, LogConfig.RETENTION_MS, 1);
         time.sleep(1_000_000);

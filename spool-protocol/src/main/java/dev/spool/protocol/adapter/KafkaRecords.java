@@ -4,6 +4,7 @@ import dev.spool.protocol.record.SimpleRecord;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -13,11 +14,13 @@ import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.internals.BufferSupplier;
 
 /**
  * The one thin adapter over kafka-clients' record classes, which are internal since 4.3 (DESIGN §5).
  * Only what needs decompression or compression goes through here: decoding records for tools and
- * timestamp searches, and building compressed batches. Never on the produce or fetch path.
+ * timestamp searches, building compressed batches, and rewriting batches for the log cleaner
+ * ({@link #filter}). Never on the produce or fetch path.
  */
 public final class KafkaRecords {
     private KafkaRecords() {}
@@ -102,5 +105,84 @@ public final class KafkaRecords {
             builder.append(r.timestamp(), r.key(), r.value(), headers);
         }
         return builder.build().buffer();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Filtering (log compaction)
+
+    /** A batch as the filter sees it. */
+    public record BatchView(
+            long baseOffset,
+            long lastOffset,
+            long producerId,
+            boolean transactional,
+            boolean control,
+            OptionalLong deleteHorizonMs) {
+        public boolean hasProducerId() {
+            return producerId >= 0;
+        }
+    }
+
+    /** What happens to a batch whose records are all filtered out. */
+    public enum EmptyBatch {
+        /** The batch is dropped. */
+        DROP,
+        /** A header-only batch with the same offsets, producer id/epoch and sequence stays. */
+        RETAIN
+    }
+
+    /** Decides, batch by batch and record by record, what a filtered copy keeps. */
+    public interface RecordFilter {
+        /** What to do with {@code batch} if none of its records is kept. */
+        EmptyBatch ifEmpty(BatchView batch);
+
+        /** True to keep the record at {@code offset}; {@code key} is null for a keyless record. */
+        boolean retain(BatchView batch, long offset, ByteBuffer key, boolean tombstone);
+    }
+
+    /** A filtered copy of batches, and how many records were read and kept. */
+    public record Filtered(ByteBuffer batches, int recordsRead, int recordsRetained) {}
+
+    /**
+     * Copies the batches in {@code batches}, keeping the records {@code filter} retains. A kept batch
+     * keeps its base and last offset, timestamps, attributes, producer id/epoch/base sequence and
+     * compression codec (records are re-compressed with the batch's codec); a batch left with every
+     * record is copied byte for byte unless it holds a tombstone and has no delete horizon yet, in
+     * which case it is rewritten with the delete horizon {@code nowMs + deleteRetentionMs} (KIP-534,
+     * as Kafka's cleaner does). The returned buffer is ready to read.
+     */
+    public static Filtered filter(ByteBuffer batches, RecordFilter filter, long nowMs, long deleteRetentionMs) {
+        MemoryRecords records = MemoryRecords.readableRecords(batches.slice());
+        MemoryRecords.RecordFilter kafkaFilter = new MemoryRecords.RecordFilter(nowMs, deleteRetentionMs) {
+            @Override
+            protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
+                BatchRetention retention = filter.ifEmpty(view(batch)) == EmptyBatch.RETAIN
+                        ? BatchRetention.RETAIN_EMPTY
+                        : BatchRetention.DELETE_EMPTY;
+                return new BatchRetentionResult(retention, false);
+            }
+
+            @Override
+            protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
+                return filter.retain(
+                        view(batch), record.offset(), record.hasKey() ? record.key() : null, !record.hasValue());
+            }
+        };
+        ByteBuffer out = ByteBuffer.allocate(Math.max(64, batches.remaining()));
+        MemoryRecords.FilterResult result =
+                records.filterTo(kafkaFilter, out, BufferSupplier.NO_CACHING, Integer.MAX_VALUE);
+        ByteBuffer output = result.outputBuffer();
+        output.flip();
+        return new Filtered(output, result.messagesRead(), result.messagesRetained());
+    }
+
+    private static BatchView view(RecordBatch batch) {
+        return new BatchView(
+                batch.baseOffset(),
+                batch.lastOffset(),
+                batch.producerId(),
+                batch.isTransactional(),
+                batch.isControlBatch(),
+                batch.deleteHorizonMs());
     }
 }
