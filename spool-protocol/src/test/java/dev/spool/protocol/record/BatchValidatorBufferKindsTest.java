@@ -14,7 +14,8 @@ class BatchValidatorBufferKindsTest {
     private static ByteBuffer batch(int records, int valueSize) {
         List<SimpleRecord> list = new ArrayList<>();
         for (int i = 0; i < records; i++) {
-            list.add(new SimpleRecord(1_000 + i, ("k" + i).getBytes(), new byte[valueSize]));
+            list.add(new SimpleRecord(
+                    1_000 + i, ("k" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[valueSize]));
         }
         return BatchBuilder.build(list);
     }
