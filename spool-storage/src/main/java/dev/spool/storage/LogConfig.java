@@ -104,12 +104,12 @@ public record LogConfig(
                     between(0, 1),
                     "Dirty fraction of a log above which it is cleaned");
 
-    /** Kafka's {@code ValidList.in("compact", "delete")}: a non-empty list of known policies. */
+    /**
+     * Kafka's {@code ValidList.in("compact", "delete")}: known policies only. An empty list is valid
+     * (Kafka 4.x: infinite retention, neither deleted nor compacted).
+     */
     private static String validatePolicy(Object v) {
         List<?> list = (List<?>) v;
-        if (list.isEmpty()) {
-            return "Empty list";
-        }
         for (Object p : list) {
             if (!POLICY_COMPACT.equals(p) && !POLICY_DELETE.equals(p)) {
                 return "Invalid value " + p + " for configuration " + CLEANUP_POLICY

@@ -38,7 +38,10 @@ class LogConfigTest {
         LogConfig both = LogConfig.from(Map.of(LogConfig.CLEANUP_POLICY, "compact, delete"));
         assertThat(both.compact()).isTrue();
         assertThat(both.delete()).isTrue();
-        for (String bad : new String[] {"", "compacted", "compact,", "delete,shred"}) {
+        LogConfig none = LogConfig.from(Map.of(LogConfig.CLEANUP_POLICY, ""));
+        assertThat(none.compact()).isFalse();
+        assertThat(none.delete()).isFalse(); // Kafka 4.x: infinite retention
+        for (String bad : new String[] {"compacted", "compact,", "delete,shred"}) {
             assertThatThrownBy(() -> LogConfig.from(Map.of(LogConfig.CLEANUP_POLICY, bad)))
                     .as(bad)
                     .isInstanceOf(ConfigException.class)
