@@ -106,14 +106,9 @@ public final class TopicService {
 
     /** Topic keys Kafka accepts that Spool stores and reports but does not act on yet, with Kafka's defaults. */
     public static final Map<String, String> PASSIVE_TOPIC_DEFAULTS = Map.ofEntries(
-            Map.entry("cleanup.policy", "delete"),
             Map.entry("compression.type", "producer"),
             Map.entry("min.insync.replicas", "1"),
             Map.entry("unclean.leader.election.enable", "false"),
-            Map.entry("min.compaction.lag.ms", "0"),
-            Map.entry("max.compaction.lag.ms", String.valueOf(Long.MAX_VALUE)),
-            Map.entry("delete.retention.ms", "86400000"),
-            Map.entry("min.cleanable.dirty.ratio", "0.5"),
             Map.entry("message.timestamp.before.max.ms", String.valueOf(Long.MAX_VALUE)),
             Map.entry("message.timestamp.after.max.ms", "3600000"),
             Map.entry("preallocate", "false"),
@@ -124,7 +119,17 @@ public final class TopicService {
 
     /** Every topic config key with its effective value for a topic with these overrides. */
     public Map<String, String> effectiveTopicConfigs(Map<String, String> overrides) {
-        Map<String, String> all = new java.util.TreeMap<>(PASSIVE_TOPIC_DEFAULTS);
+        Map<String, String> all = new java.util.TreeMap<>();
+        for (dev.spool.common.config.ConfigDef.Key key : LogConfig.DEF.keys().values()) {
+            Object v = key.defaultValue();
+            all.put(
+                    key.name(),
+                    v instanceof List<?> list
+                            ? String.join(
+                                    ",", list.stream().map(String::valueOf).toList())
+                            : String.valueOf(v));
+        }
+        all.putAll(PASSIVE_TOPIC_DEFAULTS);
         all.putAll(config.topicDefaults());
         all.putAll(overrides);
         return all;

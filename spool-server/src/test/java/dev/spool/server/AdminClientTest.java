@@ -138,6 +138,19 @@ class AdminClientTest {
                 .hasCauseInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("segment.bytes");
 
+        get(admin.createTopics(
+                        List.of(new NewTopic("compacted", 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+                .all());
+        ConfigResource compacted = new ConfigResource(ConfigResource.Type.TOPIC, "compacted");
+        Config cc = get(admin.describeConfigs(List.of(compacted)).all()).get(compacted);
+        assertThat(cc.get("cleanup.policy").value()).isEqualTo("compact");
+        assertThat(cc.get("delete.retention.ms").value()).isEqualTo("86400000");
+        assertThatThrownBy(() -> get(admin.createTopics(List.of(
+                                new NewTopic("badpolicy", 1, (short) 1).configs(Map.of("cleanup.policy", "bogus"))))
+                        .all()))
+                .hasCauseInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("cleanup.policy");
+
         ConfigResource brokerRes = new ConfigResource(ConfigResource.Type.BROKER, "1");
         Config brokerConfig =
                 get(admin.describeConfigs(List.of(brokerRes)).all()).get(brokerRes);
