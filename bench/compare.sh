@@ -214,9 +214,11 @@ round() { # round BROKER ROUND
   run produce-1KB-8p-acks1 $((LARGE * 1024)) perf p8 "$LARGE" 1024
   run consume-100B-1p $((SMALL * 100)) client consume p1 "$SMALL"
   run e2e-latency-100B 0 client e2e e2e "$E2E" 100
-  run "create-$PARTS-partitions" 0 client create-topic many "$PARTS"
+  run "create-$PARTS-partitions" 0 client create-partitions many "$PARTS" 1000
+  local many; many="$(seq -f "many-%g" 0 $(( (PARTS - 1) / 1000 )))"
   # bytes: the timed records and the one-per-partition warm-up, since the broker's CPU covers both
-  run "produce-100B-to-$PARTS-partitions" $((PARTS * (PER_PART + 1) * 100)) client produce-all many "$PER_PART" 100
+  # shellcheck disable=SC2086 # one topic name per word
+  run "produce-100B-to-$PARTS-partitions" $((PARTS * (PER_PART + 1) * 100)) client produce-all "$PER_PART" 100 $many
   stop_broker
   rm -rf "$dir"
 }
