@@ -10,9 +10,11 @@
 # A B A B ... Both brokers: loopback, a data dir under the same temp dir, -Xmx1g, no fsync per message.
 # Parsing, medians, the table and the CSV are Java (dev.spool.bench.compare.Report).
 #
-# Env: ROUNDS (3), KAFKA_VERSION (4.4.0), KAFKA_TOOLS_FALLBACK (4.3.1), MVN ("./mvnw -B -q"),
+# Env: ROUNDS (3), BROKERS ("kafka spool"; name one to try a single broker), KAFKA_VERSION (4.4.0),
+#      KAFKA_TOOLS_FALLBACK (4.3.1), MVN ("./mvnw -B -q"),
 #      COMPARE_DIR (parent of the temp dir; default $TMPDIR or /tmp), KEEP=1 keeps the temp dir.
 set -euo pipefail
+{ # the whole script is read before it runs, so editing it during a run cannot derail that run
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
@@ -26,6 +28,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 ROUNDS="${ROUNDS:-3}"
+BROKERS="${BROKERS:-kafka spool}"
 KAFKA_VERSION="${KAFKA_VERSION:-4.4.0}"
 KAFKA_TOOLS_FALLBACK="${KAFKA_TOOLS_FALLBACK:-4.3.1}"
 read -r -a MVN <<< "${MVN:-./mvnw -B -q}"
@@ -127,7 +130,9 @@ group.initial.rebalance.delay.ms=0
 PROPS
   local l4j=(-Dlog4j2.configurationFile="$WORK/log4j2.properties")
   local cluster_id # a random UUID in Kafka's base64url form (what StorageTool random-uuid prints)
-  cluster_id="$(python3 -c 'import base64, uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')"
+  cluster_id="$(python3 -c 'import base64, uuid
+while (u := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"): pass
+print(u)')" # never a leading "-", which the tool would take for an option (Kafka's own ids avoid it too)
   java "${l4j[@]}" -cp "$KHOME/lib/*" kafka.tools.StorageTool format --standalone -t "$cluster_id" \
     -c "$dir/server.properties" > "$dir/logs/format.log" 2>&1 || { cat "$dir/logs/format.log" >&2; return 1; }
   T0="$(now_ns)"
@@ -153,7 +158,10 @@ SPOOL_OPTS_BENCH="$SPOOL_OPTS_BENCH -Xlog:disable -Xlog:all=warning:stderr"
 stop_broker() {
   kill -TERM "$PID" 2>/dev/null || true
   for _ in $(seq 1 600); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$PID" 2>/dev/null && kill -KILL "$PID"
+  if kill -0 "$PID" 2>/dev/null; then
+    echo "[$BROKER round $ROUND] the broker did not stop within 60 s of SIGTERM; killed" >&2
+    kill -KILL "$PID"
+  fi
   wait "$PID" 2>/dev/null || true
   PID=""
 }
@@ -206,9 +214,11 @@ round() { # round BROKER ROUND
   run produce-1KB-8p-acks1 $((LARGE * 1024)) perf p8 "$LARGE" 1024
   run consume-100B-1p $((SMALL * 100)) client consume p1 "$SMALL"
   run e2e-latency-100B 0 client e2e e2e "$E2E" 100
-  run "create-$PARTS-partitions" 0 client create-topic many "$PARTS"
+  run "create-$PARTS-partitions" 0 client create-partitions many "$PARTS" 1000
+  local many; many="$(seq -f "many-%g" 0 $(( (PARTS - 1) / 1000 )))"
   # bytes: the timed records and the one-per-partition warm-up, since the broker's CPU covers both
-  run "produce-100B-to-$PARTS-partitions" $((PARTS * (PER_PART + 1) * 100)) client produce-all many "$PER_PART" 100
+  # shellcheck disable=SC2086 # one topic name per word
+  run "produce-100B-to-$PARTS-partitions" $((PARTS * (PER_PART + 1) * 100)) client produce-all "$PER_PART" 100 $many
   stop_broker
   rm -rf "$dir"
 }
@@ -221,8 +231,9 @@ rm -rf "$WORK/cds"
 echo "Kafka $KAFKA_VERSION (tools: $(ls "$KHOME/tools" | sed -n 's/^kafka-tools-\([0-9.]*\)\.jar$/\1/p')) vs Spool," \
   "$ROUNDS rounds$([[ $QUICK == 1 ]] && echo ", quick"), work dir $WORK" >&2
 for r in $(seq 1 "$ROUNDS"); do
-  round kafka "$r"
-  round spool "$r"
+  for b in $BROKERS; do round "$b" "$r"; done
 done
 cp "$RESULTS" "$ROOT/bench/target/compare-last-results.txt"
 java -cp "$HARNESS_CP" dev.spool.bench.compare.Report "$RESULTS" ${CSV:+--csv "$CSV"}
+exit
+}

@@ -33,9 +33,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <ul>
  *   <li>{@code create-topic BOOTSTRAP TOPIC PARTITIONS [TOPIC PARTITIONS ...]}: one CreateTopics, timed
  *       until it completes;
- *   <li>{@code produce-all BOOTSTRAP TOPIC PER_PARTITION SIZE}: PER_PARTITION records of SIZE bytes to
- *       every partition of TOPIC, partition after partition (acks=1, no idempotence), timed until all
- *       are acknowledged, after an untimed pass of one record per partition;
+ *   <li>{@code create-partitions BOOTSTRAP PREFIX TOTAL PER_TOPIC}: TOTAL partitions as topics
+ *       PREFIX-0, PREFIX-1, ... of PER_TOPIC partitions each (the last may have fewer), one CreateTopics
+ *       per topic, timed until the last completes (Kafka's controller refuses one operation of more
+ *       than 10,000 records, so 10,000 partitions cannot be one topic there);
+ *   <li>{@code produce-all BOOTSTRAP PER_PARTITION SIZE TOPIC...}: PER_PARTITION records of SIZE bytes
+ *       to every partition of the topics, partition after partition (acks=1, no idempotence), timed
+ *       until all are acknowledged, after an untimed pass of one record per partition;
  *   <li>{@code consume BOOTSTRAP TOPIC RECORDS}: an {@code assign()}-based consumer (no group, so no
  *       coordinator) reading every partition from the start until RECORDS records arrived;
  *   <li>{@code e2e BOOTSTRAP TOPIC COUNT SIZE}: end-to-end latency as Kafka's {@code EndToEndLatency}
@@ -64,11 +68,21 @@ public final class BenchClient {
                 for (int i = 2; i < args.length; i += 2) {
                     topics.add(new NewTopic(args[i], Integer.parseInt(args[i + 1]), (short) 1));
                 }
-                createTopics(args[1], topics);
+                createTopics(args[1], List.of(topics));
+            }
+            case "create-partitions" -> {
+                need(args, 5);
+                createTopics(args[1], split(args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4])));
             }
             case "produce-all" -> {
-                need(args, 5);
-                produceAll(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+                if (args.length < 5) {
+                    throw new IllegalArgumentException("produce-all BOOTSTRAP PER_PARTITION SIZE TOPIC...");
+                }
+                produceAll(
+                        args[1],
+                        List.of(args).subList(4, args.length),
+                        Integer.parseInt(args[2]),
+                        Integer.parseInt(args[3]));
             }
             case "consume" -> {
                 need(args, 4);
@@ -90,7 +104,21 @@ public final class BenchClient {
         }
     }
 
-    static void createTopics(String bootstrap, List<NewTopic> topics) throws InterruptedException, ExecutionException {
+    /** {@code total} partitions as one-request-per-topic lists of topics of at most {@code perTopic}. */
+    static List<List<NewTopic>> split(String prefix, int total, int perTopic) {
+        if (total < 1 || perTopic < 1) {
+            throw new IllegalArgumentException("total and per-topic partitions must be positive");
+        }
+        List<List<NewTopic>> requests = new ArrayList<>();
+        for (int done = 0, i = 0; done < total; done += perTopic, i++) {
+            requests.add(List.of(new NewTopic(prefix + "-" + i, Math.min(perTopic, total - done), (short) 1)));
+        }
+        return requests;
+    }
+
+    /** One CreateTopics per element of {@code requests}, in order, timed together. */
+    static void createTopics(String bootstrap, List<List<NewTopic>> requests)
+            throws InterruptedException, ExecutionException {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "300000");
@@ -98,30 +126,38 @@ public final class BenchClient {
         try (Admin admin = Admin.create(p)) {
             admin.describeCluster().nodes().get(); // connect first: time only the creation
             long t0 = TIME.nanoseconds();
-            admin.createTopics(topics).all().get();
+            int partitions = 0;
+            for (List<NewTopic> topics : requests) {
+                admin.createTopics(topics).all().get();
+                partitions += topics.stream().mapToInt(NewTopic::numPartitions).sum();
+            }
             double ms = (TIME.nanoseconds() - t0) / 1e6;
-            int partitions = topics.stream().mapToInt(NewTopic::numPartitions).sum();
             print(String.format(Locale.ROOT, "create-topic: partitions=%d elapsed_ms=%.3f", partitions, ms));
         }
     }
 
-    static void produceAll(String bootstrap, String topic, int perPartition, int size) throws Exception {
+    static void produceAll(String bootstrap, List<String> topics, int perPartition, int size) throws Exception {
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         pp.put(ProducerConfig.ACKS_CONFIG, "1");
         pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
-            int partitions = producer.partitionsFor(topic).size();
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                for (PartitionInfo info : producer.partitionsFor(topic)) {
+                    partitions.add(new TopicPartition(topic, info.partition()));
+                }
+            }
             byte[] value = new byte[size];
             Arrays.fill(value, (byte) 'x');
             // Untimed: one record to each partition, so that every leader is in place (a new topic's
             // partitions may still be coming up) and every connection and batch is warm.
-            sendToAll(producer, topic, partitions, 1, value);
+            sendToAll(producer, partitions, 1, value);
             long t0 = TIME.nanoseconds();
-            sendToAll(producer, topic, partitions, perPartition, value);
+            sendToAll(producer, partitions, perPartition, value);
             double ms = (TIME.nanoseconds() - t0) / 1e6;
-            long records = (long) partitions * perPartition;
+            long records = (long) partitions.size() * perPartition;
             print(String.format(
                     Locale.ROOT, "produce: records=%d bytes=%d elapsed_ms=%.3f", records, records * size, ms));
         }
@@ -167,12 +203,12 @@ public final class BenchClient {
     }
 
     private static void sendToAll(
-            KafkaProducer<byte[], byte[]> producer, String topic, int partitions, int perPartition, byte[] value)
+            KafkaProducer<byte[], byte[]> producer, List<TopicPartition> partitions, int perPartition, byte[] value)
             throws InterruptedException, ExecutionException {
         List<Future<RecordMetadata>> acks = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
+        for (TopicPartition tp : partitions) {
             for (int i = 0; i < perPartition; i++) {
-                acks.add(producer.send(new ProducerRecord<>(topic, p, null, value)));
+                acks.add(producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), null, value)));
             }
         }
         producer.flush();

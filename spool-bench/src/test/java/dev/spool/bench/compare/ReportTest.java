@@ -16,6 +16,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.Size;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -202,6 +203,19 @@ class ReportTest {
         assertThat(BenchClient.percentile(sorted, 0.99)).isEqualTo(990.0);
         assertThat(BenchClient.percentile(sorted, 0.999)).isEqualTo(999.0);
         assertThat(BenchClient.percentile(new double[] {7.0}, 0.999)).isEqualTo(7.0);
+    }
+
+    @Test
+    void manyPartitionsAreSplitIntoTopicsOfAtMostPerTopic() {
+        List<List<NewTopic>> requests = BenchClient.split("many", 2500, 1000);
+        assertThat(requests).allSatisfy(r -> assertThat(r).hasSize(1));
+        assertThat(requests.stream().map(r -> r.get(0).name()).toList()).containsExactly("many-0", "many-1", "many-2");
+        assertThat(requests.stream().map(r -> r.get(0).numPartitions()).toList())
+                .containsExactly(1000, 1000, 500);
+        assertThat(BenchClient.split("many", 10_000, 1000)).hasSize(10);
+        assertThat(BenchClient.split("many", 300, 1000).get(0).get(0).numPartitions())
+                .isEqualTo(300);
+        assertThatThrownBy(() -> BenchClient.split("many", 0, 1000)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Property
