@@ -49,19 +49,6 @@ public final class ResponseEncoder {
         return new Chunks(w.finish(), size + 4);
     }
 
-    /** A response body as one heap buffer (no zero-copy records), for tests and small answers. */
-    public static ByteBuffer encodeToBuffer(ApiKeys api, short version, int correlationId, ApiMessage body) {
-        Chunks chunks = encode(api, version, correlationId, body);
-        ByteBuffer out = ByteBuffer.allocate(chunks.totalBytes());
-        for (Object part : chunks.parts()) {
-            if (!(part instanceof ByteBuffer)) {
-                throw new IllegalArgumentException("response holds zero-copy records");
-            }
-            out.put((ByteBuffer) part);
-        }
-        return out.flip();
-    }
-
     /** Sets the records field value for a generated message (the field's type is internal). */
     public static void setFetchRecords(
             org.apache.kafka.common.message.FetchResponseData.PartitionData partition, Object records) {

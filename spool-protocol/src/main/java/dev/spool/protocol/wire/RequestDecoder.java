@@ -62,9 +62,4 @@ public final class RequestDecoder {
         }
         return body;
     }
-
-    /** Header version for a request of {@code api} at {@code version}. */
-    public static short requestHeaderVersion(ApiKeys api, short version) {
-        return api.requestHeaderVersion(version);
-    }
 }
