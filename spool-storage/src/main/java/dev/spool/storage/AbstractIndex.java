@@ -34,6 +34,7 @@ abstract class AbstractIndex implements AutoCloseable {
     private volatile ByteBuffer buf;
     private volatile int entries;
     private FileChannel channel; // writable only
+    private boolean dirty; // entries changed since they were last written and forced
 
     /**
      * Opens or creates the index. An existing file's length (rounded down to whole entries) is its
@@ -153,6 +154,7 @@ abstract class AbstractIndex implements AutoCloseable {
         }
         writeEntry(b, n * entrySize);
         entries = n + 1;
+        dirty = true;
     }
 
     /** Writes the pending entry's bytes at byte {@code at} of the buffer. */
@@ -185,18 +187,21 @@ abstract class AbstractIndex implements AutoCloseable {
     /** Drops every entry from slot {@code n} on. */
     protected void truncateToEntries(int n) {
         entries = Math.max(0, Math.min(n, entries));
+        dirty = true;
     }
 
     /** Removes all entries. */
     void reset() {
         entries = 0;
+        dirty = true;
     }
 
     /** Writes the entries to the file and forces it to disk (a sealed index is already on disk). */
     void flush() throws IOException {
-        if (writable()) {
+        if (writable() && dirty) {
             writeEntries();
             channel.force(false);
+            dirty = false;
         }
     }
 
@@ -211,8 +216,7 @@ abstract class AbstractIndex implements AutoCloseable {
     /** Writes the entries, shrinks the file to them and seals the index; done when the segment rolls. */
     void trimToValidSize() throws IOException {
         if (writable()) {
-            writeEntries();
-            channel.force(false);
+            flush(); // a no-op when nothing changed since the last flush (clean shutdown flushes first)
             channel.close();
             channel = null;
         }
@@ -222,7 +226,7 @@ abstract class AbstractIndex implements AutoCloseable {
     /** Makes the index writable again, when its segment becomes active after a restart or a truncation. */
     void resizeForAppends(int maxIndexSize) throws IOException {
         if (writable()) {
-            writeEntries();
+            flush();
             channel.close();
             channel = null;
         }
