@@ -448,39 +448,15 @@ public final class Log implements AutoCloseable {
         }
         try {
             if (timestamp == MAX_TIMESTAMP) {
-                return maxTimestampOffset();
+                return TimestampSearch.maxTimestamp(segments.values(), logStartOffset);
             }
             if (timestamp < 0) {
                 return null;
             }
-            for (LogSegment segment : segments.values()) {
-                if (segment.size() == 0 || segment.maxTimestampSoFar() < timestamp) {
-                    continue;
-                }
-                long from = Math.max(segment.timeIndex().lookupStartOffset(timestamp), logStartOffset);
-                TimestampOffset found = TimestampSearch.search(segment, from, timestamp, logStartOffset);
-                if (found != null) {
-                    return found;
-                }
-            }
-            return null;
+            return TimestampSearch.firstAtOrAfter(segments.values(), timestamp, logStartOffset);
         } catch (IOException e) {
             throw markOffline("offset lookup in " + topicPartition, e);
         }
-    }
-
-    private TimestampOffset maxTimestampOffset() throws IOException {
-        LogSegment best = null;
-        for (LogSegment segment : segments.values()) {
-            if (segment.size() > 0 && (best == null || segment.maxTimestampSoFar() > best.maxTimestampSoFar())) {
-                best = segment;
-            }
-        }
-        if (best == null || best.maxTimestampSoFar() < 0) {
-            return null;
-        }
-        long ts = best.maxTimestampSoFar();
-        return TimestampSearch.search(best, best.offsetOfMaxTimestampSoFar(), ts, logStartOffset);
     }
 
     // ------------------------------------------------------------------------------------------------

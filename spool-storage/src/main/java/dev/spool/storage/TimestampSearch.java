@@ -7,10 +7,42 @@ import dev.spool.protocol.record.RecordBatch;
 import dev.spool.protocol.record.RecordTimestamps;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Collection;
 
-/** Finds the first record at or after a timestamp in one segment (ListOffsets by time). */
+/** Finds records by timestamp across a log's segments (ListOffsets by time and max-timestamp). */
 final class TimestampSearch {
     private TimestampSearch() {}
+
+    /** The first record at or after {@code timestamp} (and at or after the log start) in any segment. */
+    static Log.TimestampOffset firstAtOrAfter(Collection<LogSegment> segments, long timestamp, long logStartOffset)
+            throws IOException {
+        for (LogSegment segment : segments) {
+            if (segment.size() == 0 || segment.maxTimestampSoFar() < timestamp) {
+                continue;
+            }
+            long from = Math.max(segment.timeIndex().lookupStartOffset(timestamp), logStartOffset);
+            Log.TimestampOffset found = search(segment, from, timestamp, logStartOffset);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    /** The record holding the largest timestamp of the log, or null if no batch has a timestamp. */
+    static Log.TimestampOffset maxTimestamp(Collection<LogSegment> segments, long logStartOffset) throws IOException {
+        LogSegment best = null;
+        for (LogSegment segment : segments) {
+            if (segment.size() > 0 && (best == null || segment.maxTimestampSoFar() > best.maxTimestampSoFar())) {
+                best = segment;
+            }
+        }
+        if (best == null || best.maxTimestampSoFar() < 0) {
+            return null;
+        }
+        long ts = best.maxTimestampSoFar();
+        return search(best, best.offsetOfMaxTimestampSoFar(), ts, logStartOffset);
+    }
 
     /**
      * Scans the segment's batches from the one holding {@code scanFrom} for the first record with
