@@ -153,6 +153,16 @@ final class LogSegment implements AutoCloseable {
         return logFile;
     }
 
+    /** Bytes of offset-index entries (what a merged segment's index would need for these batches). */
+    long offsetIndexBytes() {
+        return (long) offsetIndex.entries() * OffsetIndex.ENTRY_SIZE;
+    }
+
+    /** Bytes of time-index entries. */
+    long timeIndexBytes() {
+        return (long) timeIndex.entries() * TimeIndex.ENTRY_SIZE;
+    }
+
     FileChannel channel() {
         return channel;
     }
@@ -459,14 +469,30 @@ final class LogSegment implements AutoCloseable {
         timeIndex.flush();
     }
 
-    /** Renames all files with the {@code .deleted} suffix; they are removed later by {@link #deleteFiles}. */
+    /**
+     * Renames all files with the {@code .deleted} suffix; they are removed later by {@link #deleteFiles}.
+     * A {@code .deleted} file of an earlier segment at the same base offset (the cleaner replaces a
+     * segment again before the first one's delayed deletion) is removed first: it was going anyway,
+     * and open channels keep serving readers.
+     */
     void renameForDeletion() throws IOException {
         Path deleted = logFile.resolveSibling(logFile.getFileName() + DELETED_SUFFIX);
+        deleteStaleFile(deleted);
         Files.move(logFile, deleted);
         logFile = deleted;
-        offsetIndex.renameTo(
-                offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
-        timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
+        Path offsetDeleted =
+                offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX);
+        deleteStaleFile(offsetDeleted);
+        offsetIndex.renameTo(offsetDeleted);
+        Path timeDeleted = timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX);
+        deleteStaleFile(timeDeleted);
+        timeIndex.renameTo(timeDeleted);
+    }
+
+    private static void deleteStaleFile(Path file) throws IOException {
+        if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(file);
+        }
     }
 
     /**
