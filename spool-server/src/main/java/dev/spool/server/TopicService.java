@@ -129,30 +129,50 @@ public final class TopicService {
     /** Checks topic config overrides; null if fine, else the reason (names key and value). */
     public String validateConfigs(Map<String, String> overrides) {
         for (String key : overrides.keySet()) {
-            if (!LogConfig.DEF.keys().containsKey(key) && !PASSIVE_TOPIC_DEFAULTS.containsKey(key)) {
+            if (!LogConfig.DEF.keys().containsKey(key)) {
                 return "Unknown topic config name: " + key;
             }
         }
         try {
             logConfig(overrides);
-            return null;
         } catch (ConfigException e) {
             return e.getMessage();
         }
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            String refused = unsupported(e.getKey(), e.getValue().trim());
+            if (refused != null) {
+                return e.getKey() + "=" + e.getValue() + " is not supported: " + refused;
+            }
+        }
+        return null;
     }
 
-    /** Topic keys Kafka accepts that Spool stores and reports but does not act on yet, with Kafka's defaults. */
-    public static final Map<String, String> PASSIVE_TOPIC_DEFAULTS = Map.ofEntries(
-            Map.entry("compression.type", "producer"),
-            Map.entry("min.insync.replicas", "1"),
-            Map.entry("unclean.leader.election.enable", "false"),
-            Map.entry("message.timestamp.before.max.ms", String.valueOf(Long.MAX_VALUE)),
-            Map.entry("message.timestamp.after.max.ms", "3600000"),
-            Map.entry("preallocate", "false"),
-            Map.entry("segment.jitter.ms", "0"),
-            Map.entry("local.retention.ms", "-2"),
-            Map.entry("local.retention.bytes", "-2"),
-            Map.entry("remote.storage.enable", "false"));
+    /**
+     * Topic config values Kafka accepts that Spool refuses (INVALID_CONFIG) because it cannot honour
+     * them; null if the value is fine. Every other key of {@link LogConfig#DEF} is either acted on or
+     * has no effect on a single node (see the README's topic-config table).
+     */
+    static String unsupported(String key, String value) {
+        switch (key) {
+            case LogConfig.COMPRESSION_TYPE:
+                return value.equals("producer")
+                        ? null
+                        : "Spool stores batches as their producer compressed them and never recompresses"
+                                + " (only compression.type=producer)";
+            case LogConfig.PREALLOCATE:
+                return value.equalsIgnoreCase("false") ? null : "Spool segment files grow as they are written";
+            case LogConfig.REMOTE_STORAGE_ENABLE:
+                return value.equalsIgnoreCase("false") ? null : "Spool has no tiered storage";
+            case LogConfig.MAX_DECOMPRESSED_MESSAGE_BYTES:
+                return value.equals(LogConfig.DEF.keys().get(key).defaultValue().toString())
+                        ? null
+                        : "Spool's produce path never decompresses a batch, so it cannot bound its decompressed"
+                                + " size (only the default "
+                                + LogConfig.DEF.keys().get(key).defaultValue() + ")";
+            default:
+                return null;
+        }
+    }
 
     /** Every topic config key with its effective value for a topic with these overrides. */
     public Map<String, String> effectiveTopicConfigs(Map<String, String> overrides) {
@@ -166,7 +186,6 @@ public final class TopicService {
                                     ",", list.stream().map(String::valueOf).toList())
                             : String.valueOf(v));
         }
-        all.putAll(PASSIVE_TOPIC_DEFAULTS);
         all.putAll(config.topicDefaults());
         all.putAll(overrides);
         return all;

@@ -12,7 +12,9 @@ public enum BatchError {
     /** Magic other than 2: Kafka 4 accepts only v2 batches. */
     UNSUPPORTED_MAGIC(Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT),
     /** A batch larger than {@code max.message.bytes}. */
-    TOO_LARGE(Errors.MESSAGE_TOO_LARGE);
+    TOO_LARGE(Errors.MESSAGE_TOO_LARGE),
+    /** A CreateTime timestamp outside {@code message.timestamp.before/after.max.ms} of the broker's clock. */
+    INVALID_TIMESTAMP(Errors.INVALID_TIMESTAMP);
 
     private final Errors kafkaError;
 
