@@ -51,6 +51,8 @@ public final class ServerConfig {
     public static final String LOG_INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
     public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
     public static final String LOG_SEGMENT_DELETE_DELAY_MS = "log.segment.delete.delay.ms";
+    public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
+    public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
 
     static final ConfigDef DEF = new ConfigDef()
             .define(NODE_ID, INT, "1", atLeast(0), "This broker's id")
@@ -83,7 +85,19 @@ public final class ServerConfig {
                     "CreateTime",
                     oneOf("CreateTime", "LogAppendTime"),
                     "message.timestamp.type")
-            .define(LOG_SEGMENT_DELETE_DELAY_MS, LONG, "60000", atLeast(0), "file.delete.delay.ms");
+            .define(LOG_SEGMENT_DELETE_DELAY_MS, LONG, "60000", atLeast(0), "file.delete.delay.ms")
+            .define(
+                    PRODUCER_ID_EXPIRATION_MS,
+                    INT,
+                    "86400000",
+                    atLeast(1),
+                    "How long a partition remembers an idempotent producer that has not written")
+            .define(
+                    PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
+                    INT,
+                    "600000",
+                    atLeast(1),
+                    "Interval between checks for expired producer ids");
 
     /** A listener: name, host and port (port 0 picks a free one). */
     public record Listener(String name, String host, int port) {}
@@ -177,6 +191,14 @@ public final class ServerConfig {
 
     public long retentionCheckIntervalMs() {
         return parsed.getLong(LOG_RETENTION_CHECK_INTERVAL_MS);
+    }
+
+    public long producerIdExpirationMs() {
+        return parsed.getInt(PRODUCER_ID_EXPIRATION_MS);
+    }
+
+    public long producerIdExpirationCheckIntervalMs() {
+        return parsed.getInt(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS);
     }
 
     /** The given properties, as strings. */

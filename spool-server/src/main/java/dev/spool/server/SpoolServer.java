@@ -52,6 +52,8 @@ public final class SpoolServer implements AutoCloseable {
                         1_000L,
                         60_000L),
                 time);
+        logManager.scheduleProducerExpiration(
+                config.producerIdExpirationMs(), config.producerIdExpirationCheckIntervalMs());
         LocalMetadataQuorum quorum = null;
         try {
             quorum = LocalMetadataQuorum.open(config.logDirs().get(0), LogEnv.of(time));

@@ -57,6 +57,8 @@ public final class Log implements AutoCloseable {
     private final ScheduledExecutorService background;
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentNavigableMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    /** Idempotent producers' state; guarded by {@link #lock}. */
+    private final ProducerStateManager producerState = new ProducerStateManager();
 
     private volatile LogConfig config;
     private volatile LogSegment activeSegment;
@@ -154,6 +156,39 @@ public final class Log implements AutoCloseable {
 
     LogEnv env() {
         return env;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Idempotent producers (rules in ProducerStateManager, snapshots in ProducerStateSnapshot)
+
+    /** Builds the producer state from the latest snapshot and the batches after it (at load). */
+    void loadProducerState() throws IOException {
+        lock.lock();
+        try {
+            ProducerStateLoader.rebuild(dir, topicPartition, producerState, segments, logEndOffset);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets producers whose last batch is {@code producer.id.expiration.ms} old; returns how many. */
+    public int removeExpiredProducers(long expirationMs) {
+        lock.lock();
+        try {
+            return producerState.removeExpired(time.milliseconds(), expirationMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Number of idempotent producers this partition remembers. */
+    public int producerCount() {
+        lock.lock();
+        try {
+            return producerState.producerCount();
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -263,11 +298,21 @@ public final class Log implements AutoCloseable {
                     "append of " + batches.remaining() + " bytes exceeds segment.bytes " + cfg.segmentBytes(),
                     logStartOffset);
         }
+        boolean idempotent = v.batchCount() == 1
+                ? RecordBatch.producerId(batches, batches.position()) != RecordBatch.NO_PRODUCER_ID
+                : ProducerStateManager.anyProducerId(batches);
         lock.lock();
         try {
             checkOnline();
             long now = time.milliseconds();
             boolean logAppendTime = cfg.timestampType() == LogConfig.TimestampType.LOG_APPEND_TIME;
+            if (idempotent) {
+                AppendResult refusedOrDuplicate =
+                        producerState.checkLeaderAppend(batches, logStartOffset, logAppendTime);
+                if (refusedOrDuplicate != null) {
+                    return refusedOrDuplicate;
+                }
+            }
             long first = logEndOffset;
             long next = first;
             for (int pos = batches.position(); pos < batches.limit(); pos += RecordBatch.sizeInBytes(batches, pos)) {
@@ -279,6 +324,9 @@ public final class Log implements AutoCloseable {
                 next = RecordBatch.nextOffset(batches, pos);
             }
             write(batches, next, v.recordCount(), now);
+            if (idempotent) {
+                producerState.onAppended(batches);
+            }
             return new AppendResult(BatchError.NONE, null, first, next - 1, logAppendTime ? now : -1, logStartOffset);
         } finally {
             lock.unlock();
@@ -320,6 +368,7 @@ public final class Log implements AutoCloseable {
                 next = RecordBatch.nextOffset(batches, pos);
             }
             write(batches, next, records, time.milliseconds());
+            producerState.onAppended(batches);
             return new AppendResult(BatchError.NONE, null, first, next - 1, -1, logStartOffset);
         } finally {
             lock.unlock();
@@ -371,6 +420,7 @@ public final class Log implements AutoCloseable {
             return old; // already empty at this offset
         }
         old.onBecomeInactive();
+        ProducerStateSnapshot.write(dir, newBase, producerState);
         LogSegment fresh = LogSegment.create(dir, newBase, config, env);
         segments.put(newBase, fresh);
         activeSegment = fresh;
@@ -567,6 +617,7 @@ public final class Log implements AutoCloseable {
             segments.remove(segment.baseOffset());
         }
         long newStart = segments.firstKey();
+        ProducerStateSnapshot.deleteBelow(dir, newStart);
         if (newStart > logStartOffset) {
             logStartOffset = newStart;
         }
@@ -647,6 +698,7 @@ public final class Log implements AutoCloseable {
             holder.truncateTo(offset);
             logEndOffset = holder.readNextOffset();
             clampOffsets();
+            ProducerStateLoader.rebuild(dir, topicPartition, producerState, segments, logEndOffset);
             return true;
         } catch (IOException e) {
             throw markOffline("truncation of " + topicPartition, e);
@@ -674,6 +726,8 @@ public final class Log implements AutoCloseable {
         List<LogSegment> all = new ArrayList<>(segments.values());
         segments.clear();
         scheduleDeletion(all);
+        ProducerStateSnapshot.deleteAbove(dir, -1);
+        producerState.clear();
         LogSegment fresh = LogSegment.create(dir, offset, config, env);
         segments.put(offset, fresh);
         activeSegment = fresh;
@@ -758,11 +812,22 @@ public final class Log implements AutoCloseable {
                 : "recovery point " + recoveryPoint + " outside [" + logStartOffset + ", " + logEndOffset + "]";
     }
 
-    /** Seals the active segment's indexes and closes every file. Does not flush. */
+    /**
+     * Writes the producer-state snapshot at the log end offset (fsynced), seals the active segment's
+     * indexes and closes every file. Does not flush the segments.
+     */
     @Override
     public void close() throws IOException {
         lock.lock();
         try {
+            if (!isOffline()) {
+                try {
+                    ProducerStateSnapshot.writeDurably(dir, logEndOffset, producerState);
+                } catch (IOException e) {
+                    // Only costs a longer replay at the next load.
+                    LOG.warn("Could not write the producer-state snapshot of {}", topicPartition, e);
+                }
+            }
             for (LogSegment s : segments.values()) {
                 if (isOffline()) {
                     s.closeQuietly();

@@ -12,7 +12,11 @@ public enum BatchError {
     /** Magic other than 2: Kafka 4 accepts only v2 batches. */
     UNSUPPORTED_MAGIC(Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT),
     /** A batch larger than {@code max.message.bytes}. */
-    TOO_LARGE(Errors.MESSAGE_TOO_LARGE);
+    TOO_LARGE(Errors.MESSAGE_TOO_LARGE),
+    /** An idempotent producer's batch whose sequence does not follow its last one. */
+    OUT_OF_ORDER_SEQUENCE(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER),
+    /** An idempotent producer's batch with an epoch older than one already seen. */
+    INVALID_PRODUCER_EPOCH(Errors.INVALID_PRODUCER_EPOCH);
 
     private final Errors kafkaError;
 
