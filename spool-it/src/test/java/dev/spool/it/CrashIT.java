@@ -1,7 +1,6 @@
 package dev.spool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.spool.server.ServerConfig;
 import dev.spool.storage.LogManager;
@@ -15,9 +14,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -46,7 +42,6 @@ class CrashIT {
     static final String TOPIC = "crash";
     static final int PARTITIONS = 3;
     static final int ACKS_BEFORE_KILL = 400;
-    static final Pattern READY = Pattern.compile(Pattern.quote(SpoolBrokerMain.READY) + "(\\d+)");
 
     @TempDir
     Path dir;
@@ -69,29 +64,9 @@ class CrashIT {
         props.put(ServerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0");
         props.put(ServerConfig.LOG_DIRS, data.toString());
         props.put(ServerConfig.LOG_FLUSH_INTERVAL_MESSAGES, "1");
-        List<String> cmd = new ArrayList<>(List.of(
-                ChildProcesses.java(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                SpoolBrokerMain.class.getName()));
-        props.forEach((k, v) -> cmd.add(k + "=" + v));
-        Path log = dir.resolve(name + ".out");
-        Process p = ChildProcesses.start(cmd, log);
-        processes.add(p);
-        AtomicInteger port = new AtomicInteger();
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(50))
-                .failFast("broker process exited", () -> !p.isAlive())
-                .until(() -> {
-                    Matcher m = READY.matcher(ChildProcesses.read(log));
-                    if (m.find()) {
-                        port.set(Integer.parseInt(m.group(1)));
-                        return true;
-                    }
-                    return false;
-                });
-        return port.get();
+        BrokerProcess broker = BrokerProcess.start(props, dir.resolve(name + ".out"));
+        processes.add(broker.process());
+        return broker.port();
     }
 
     @Test

@@ -15,9 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -73,29 +71,9 @@ class IdempotentCrashIT {
         // An fsync between the append and the answer: a kill then often leaves a batch written but not
         // acknowledged, whose retry after the restart must be recognised as a duplicate.
         props.put(ServerConfig.LOG_FLUSH_INTERVAL_MESSAGES, "1");
-        List<String> cmd = new ArrayList<>(List.of(
-                ChildProcesses.java(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                SpoolBrokerMain.class.getName()));
-        props.forEach((k, v) -> cmd.add(k + "=" + v));
-        Path log = dir.resolve(name + ".out");
-        Process p = ChildProcesses.start(cmd, log);
-        processes.add(p);
-        AtomicInteger bound = new AtomicInteger();
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(50))
-                .failFast("broker process " + name + " exited", () -> !p.isAlive())
-                .until(() -> {
-                    Matcher m = CrashIT.READY.matcher(ChildProcesses.read(log));
-                    if (m.find()) {
-                        bound.set(Integer.parseInt(m.group(1)));
-                        return true;
-                    }
-                    return false;
-                });
-        return bound.get();
+        BrokerProcess broker = BrokerProcess.start(props, dir.resolve(name + ".out"));
+        processes.add(broker.process());
+        return broker.port();
     }
 
     /** Restarts on the same port; retries if the port is not free yet right after the kill. */
