@@ -11,6 +11,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * leader epoch in place; the same direct buffer is reused (base offset and epoch lie outside the CRC).
  * Disk use stays below {@link BenchDirs#WRITE_BUDGET_BYTES}: a log that has taken its share is
  * emptied with {@link Log#truncateFullyAndStartAt} (counted in the score, as the raw baseline's
- * truncation is).
+ * truncation is); as in the broker, the emptied segment's files are renamed and then removed by a
+ * background thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -62,12 +66,20 @@ public class AppendBenchmark {
     private long sharePerLog;
     private ByteBuffer batch;
     private int next;
+    private ScheduledExecutorService deleter;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         dir = BenchDirs.create("spool-append-");
-        LogConfig config = LogConfig.defaults();
-        LogEnv env = LogEnv.of(Time.SYSTEM);
+        // As in the broker: segment files of an emptied log are removed by a background thread, not
+        // inline (LogManager gives every log its background executor); no extra delay, to bound disk use.
+        LogConfig config = LogConfig.from(Map.of(LogConfig.FILE_DELETE_DELAY_MS, "0"));
+        deleter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-file-deleter");
+            t.setDaemon(true);
+            return t;
+        });
+        LogEnv env = LogEnv.of(Time.SYSTEM).withBackground(deleter);
         logs = new Log[partitions];
         bytesInLog = new long[partitions];
         for (int p = 0; p < partitions; p++) {
@@ -86,6 +98,17 @@ public class AppendBenchmark {
         for (int p = 0; p < all.length; p++) {
             Log log = all[p];
             closers[p] = log == null ? null : log::close;
+        }
+        if (deleter != null) {
+            deleter.shutdown();
+            try {
+                if (!deleter.awaitTermination(1, TimeUnit.MINUTES)) {
+                    throw new IOException("background file deletion did not finish");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for file deletion", e);
+            }
         }
         BenchDirs.closeAllAndDelete(dir, closers);
     }

@@ -2,10 +2,14 @@ package dev.spool.bench;
 
 import dev.spool.common.Time;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The baseline for {@link AppendBenchmark}, with the same parameters: the same batch bytes (the same
  * direct buffer) written with a positional {@link FileChannel#write(ByteBuffer, long)} at the end of
  * one of {@link #partitions} plain files, round-robin, no fsync. A file that has taken its share of
- * {@link BenchDirs#WRITE_BUDGET_BYTES} is truncated to zero and written again from the start.
+ * {@link BenchDirs#WRITE_BUDGET_BYTES} is replaced the way the log replaces an emptied segment: renamed
+ * aside, a new empty file opened in its place, and the old one deleted by a background thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -49,6 +54,8 @@ public class RawWriteBenchmark {
     private long sharePerFile;
     private ByteBuffer batch;
     private int next;
+    private long replaced;
+    private ScheduledExecutorService deleter;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -56,19 +63,40 @@ public class RawWriteBenchmark {
         files = new FileChannel[partitions];
         positions = new long[partitions];
         for (int p = 0; p < partitions; p++) {
-            files[p] = FileChannel.open(
-                    dir.resolve("raw-" + p + ".log"),
-                    StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            files[p] = open(p);
         }
+        deleter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-file-deleter");
+            t.setDaemon(true);
+            return t;
+        });
         sharePerFile = BenchDirs.sharePerFile(budgetBytes, partitions, batchBytes);
         batch = Batches.exactSize(batchBytes, Time.SYSTEM.milliseconds());
         next = 0;
     }
 
+    private FileChannel open(int p) throws IOException {
+        return FileChannel.open(
+                file(p), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    private Path file(int p) {
+        return dir.resolve("raw-" + p + ".log");
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
+        if (deleter != null) {
+            deleter.shutdown();
+            try {
+                if (!deleter.awaitTermination(1, TimeUnit.MINUTES)) {
+                    throw new IOException("background file deletion did not finish");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for file deletion", e);
+            }
+        }
         BenchDirs.closeAllAndDelete(dir, files == null ? new FileChannel[0] : files);
     }
 
@@ -79,7 +107,18 @@ public class RawWriteBenchmark {
         FileChannel file = files[p];
         long at = positions[p];
         if (at + batchBytes > sharePerFile) {
-            file.truncate(0);
+            file.close();
+            Path aside = dir.resolve("raw-" + p + ".log." + replaced++ + ".deleted");
+            Files.move(file(p), aside);
+            file = open(p);
+            files[p] = file;
+            deleter.execute(() -> {
+                try {
+                    Files.delete(aside);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             at = 0;
         }
         batch.clear();

@@ -73,7 +73,7 @@ class BenchmarkLifecycleTest {
     }
 
     @Test
-    void rawWriteAppendsTheSameBytesAndTruncatesAtItsShare() throws IOException {
+    void rawWriteAppendsTheSameBytesAndReplacesAFileAtItsShare() throws IOException {
         RawWriteBenchmark bench = new RawWriteBenchmark();
         bench.batchBytes = BATCH;
         bench.partitions = 2;
@@ -86,8 +86,8 @@ class BenchmarkLifecycleTest {
         }
         FileChannel[] files = bench.files();
 
-        assertThat(files[0].size()).isEqualTo(3L * BATCH); // truncated after 4, then 3 more
-        assertThat(files[1].size()).isEqualTo(2L * BATCH); // truncated after 4, then 2 more
+        assertThat(files[0].size()).isEqualTo(3L * BATCH); // replaced after 4, then 3 more
+        assertThat(files[1].size()).isEqualTo(2L * BATCH); // replaced after 4, then 2 more
         assertThat(counter.bytes).isEqualTo(13L * BATCH);
 
         bench.tearDown();

@@ -5,9 +5,12 @@ import dev.spool.common.TopicPartition;
 import dev.spool.metadata.TopicImage;
 import dev.spool.storage.Log;
 import dev.spool.storage.LogManager;
+import java.io.IOException;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What the API handlers share: configuration, topics, logs, the clock and the fetch waiters. */
 public record BrokerContext(
@@ -18,6 +21,7 @@ public record BrokerContext(
         Time time,
         DelayedFetches delayedFetches,
         Supplier<ServerConfig.Listener> advertisedListener) {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerContext.class);
 
     /** The address handed to clients (known once the listener is bound). */
     public ServerConfig.Listener advertised() {
@@ -28,13 +32,25 @@ public record BrokerContext(
         return config.nodeId();
     }
 
-    /** The log of a partition of an existing topic, or null. */
+    /**
+     * The log of a partition of an existing topic, or null. A partition whose log the background
+     * creation has not reached yet gets it now.
+     */
     public Log log(String topic, int partition) {
         TopicImage t = topics.image().topic(topic);
         if (t == null || partition < 0 || partition >= t.partitions()) {
             return null;
         }
-        return logs.getLog(new TopicPartition(topic, partition));
+        Log log = logs.getLog(new TopicPartition(topic, partition));
+        if (log != null) {
+            return log;
+        }
+        try {
+            return topics.createLogIfMissing(topic, t.topicId(), partition);
+        } catch (IOException e) {
+            LOG.error("Could not create the log of {}-{}", topic, partition, e);
+            return null;
+        }
     }
 
     public static Uuid toKafka(UUID id) {

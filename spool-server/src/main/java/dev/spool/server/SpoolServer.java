@@ -30,13 +30,19 @@ public final class SpoolServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolServer.class);
 
     private final LocalMetadataQuorum quorum;
+    private final TopicService topics;
     private final LogManager logManager;
     private final NettyServer network;
     private final ServerConfig.Listener advertised;
 
     private SpoolServer(
-            LocalMetadataQuorum quorum, LogManager logManager, NettyServer network, ServerConfig.Listener advertised) {
+            LocalMetadataQuorum quorum,
+            TopicService topics,
+            LogManager logManager,
+            NettyServer network,
+            ServerConfig.Listener advertised) {
         this.quorum = quorum;
+        this.topics = topics;
         this.logManager = logManager;
         this.network = network;
         this.advertised = advertised;
@@ -55,9 +61,10 @@ public final class SpoolServer implements AutoCloseable {
         logManager.scheduleProducerExpiration(
                 config.producerIdExpirationMs(), config.producerIdExpirationCheckIntervalMs());
         LocalMetadataQuorum quorum = null;
+        TopicService topics = null;
         try {
             quorum = LocalMetadataQuorum.open(config.logDirs().get(0), LogEnv.of(time));
-            TopicService topics = new TopicService(quorum, logManager, config);
+            topics = new TopicService(quorum, logManager, config);
             topics.ensureAllLogs();
             ServerConfig.Listener listen = config.listeners().get(0);
             AtomicReference<ServerConfig.Listener> advertised = new AtomicReference<>();
@@ -93,8 +100,11 @@ public final class SpoolServer implements AutoCloseable {
                     registry,
                     port -> advertised.set(
                             new ServerConfig.Listener(adv.name(), adv.host(), adv.port() == 0 ? port : adv.port())));
-            return new SpoolServer(quorum, logManager, network, advertised.get());
+            return new SpoolServer(quorum, topics, logManager, network, advertised.get());
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (topics != null) {
+                topics.close();
+            }
             if (quorum != null) {
                 quorum.close();
             }
@@ -116,6 +126,7 @@ public final class SpoolServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         network.close();
+        topics.close();
         try {
             quorum.close();
         } finally {

@@ -15,6 +15,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Topic lifecycle on a single node: validates and records topic changes in the metadata quorum, then
  * creates, reconfigures or deletes the partition logs to match. Thread-safe: changes are serialized.
+ *
+ * <p>As in Kafka, where the controller answers CreateTopics once the metadata is committed and brokers
+ * create the logs as they apply it, a new topic's (or new partitions') logs are created after the
+ * answer, by one background thread, partition after partition; a request that reaches a partition
+ * first creates its log at once ({@link #createLogIfMissing}). Startup creates any missing log before
+ * the listener opens ({@link #ensureAllLogs}). {@link #close} stops the background creation; what it
+ * had not reached is created at the next start.
  */
 public final class TopicService {
     private static final Logger LOG = LoggerFactory.getLogger(TopicService.class);
@@ -43,11 +53,31 @@ public final class TopicService {
     private final MetadataQuorum quorum;
     private final LogManager logManager;
     private final ServerConfig config;
+    private final ExecutorService logCreator;
+    private volatile boolean closed;
 
     TopicService(MetadataQuorum quorum, LogManager logManager, ServerConfig config) {
         this.quorum = quorum;
         this.logManager = logManager;
         this.config = config;
+        this.logCreator = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "spool-log-creator");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Stops creating logs in the background (not interrupting a creation under way). */
+    public void close() {
+        closed = true;
+        logCreator.shutdown();
+        try {
+            if (!logCreator.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("Log creation did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public MetadataImage image() {
@@ -177,7 +207,7 @@ public final class TopicService {
                     new MetadataRecord.ConfigRecord(MetadataRecord.ResourceType.TOPIC, name, e.getKey(), e.getValue()));
         }
         MetadataImage image = quorum.append(records);
-        ensureLogs(image.topic(name));
+        createLogsInBackground(image.topic(name), 0);
         LOG.info("Created topic {} with {} partition(s)", name, count);
         return Outcome.OK;
     }
@@ -204,7 +234,7 @@ public final class TopicService {
             return Outcome.OK;
         }
         MetadataImage image = quorum.append(List.of(new MetadataRecord.PartitionsRecord(topic.topicId(), newCount)));
-        ensureLogs(image.topic(name));
+        createLogsInBackground(image.topic(name), topic.partitions());
         return Outcome.OK;
     }
 
@@ -281,10 +311,50 @@ public final class TopicService {
         LogConfig cfg = logConfig(topic.configs());
         for (int p = 0; p < topic.partitions(); p++) {
             Log log = logManager.getOrCreateLog(new TopicPartition(topic.name(), p), cfg);
-            log.updateConfig(cfg);
-            // One node is the whole ISR of every partition, so the high watermark is the log end, as a
-            // Kafka leader sets it on taking leadership; after an unclean stop the checkpoint lags.
-            log.updateHighWatermark(log.logEndOffset());
+            prepare(log, cfg);
         }
+    }
+
+    /** A log as this node serves it: the topic's config, and the high watermark at the log end. */
+    private static void prepare(Log log, LogConfig cfg) {
+        log.updateConfig(cfg);
+        // One node is the whole ISR of every partition, so the high watermark is the log end, as a
+        // Kafka leader sets it on taking leadership; after an unclean stop the checkpoint lags.
+        log.updateHighWatermark(log.logEndOffset());
+    }
+
+    private void createLogsInBackground(TopicImage topic, int fromPartition) {
+        UUID id = topic.topicId();
+        String name = topic.name();
+        int partitions = topic.partitions();
+        logCreator.execute(() -> {
+            for (int p = fromPartition; p < partitions && !closed; p++) {
+                try {
+                    createLogIfMissing(name, id, p);
+                } catch (IOException e) {
+                    LOG.error("Could not create the log of {}-{}", name, p, e);
+                }
+            }
+        });
+    }
+
+    /**
+     * The log of partition {@code partition} of the topic {@code name}, created now if the topic (still)
+     * exists with that id and partition but its log does not yet: null if the topic or partition is
+     * gone. Serialized with topic deletion, so a deleted topic never gets a log back.
+     */
+    public synchronized Log createLogIfMissing(String name, UUID topicId, int partition) throws IOException {
+        TopicImage topic = quorum.image().topic(name);
+        if (topic == null || !topic.topicId().equals(topicId) || partition >= topic.partitions()) {
+            return null;
+        }
+        TopicPartition tp = new TopicPartition(name, partition);
+        Log log = logManager.getLog(tp);
+        if (log == null) {
+            LogConfig cfg = logConfig(topic.configs());
+            log = logManager.getOrCreateLog(tp, cfg);
+            prepare(log, cfg);
+        }
+        return log;
     }
 }

@@ -33,7 +33,7 @@ abstract class AbstractIndex implements AutoCloseable {
     private int maxEntries;
     private volatile ByteBuffer buf;
     private volatile int entries;
-    private FileChannel channel; // writable only
+    private boolean writable; // entries in a heap buffer; the file is opened only to write them
     private boolean dirty; // entries changed since they were last written and forced
 
     /**
@@ -63,9 +63,8 @@ abstract class AbstractIndex implements AutoCloseable {
         int n = entries;
         long max = Math.max(roundDown(maxIndexSize), (long) n * entrySize);
         maxEntries = (int) (max / entrySize);
-        FileChannel ch =
-                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        try {
+        try (FileChannel ch =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer heap = ByteBuffer.allocate(capacityFor(Math.max(n, 1)));
             ByteBuffer view = heap.duplicate().limit(n * entrySize);
             while (view.hasRemaining()) {
@@ -79,11 +78,8 @@ abstract class AbstractIndex implements AutoCloseable {
             } else if (ch.size() > max) {
                 ch.truncate(max);
             }
-            channel = ch;
             buf = heap;
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
+            writable = true;
         }
     }
 
@@ -111,7 +107,7 @@ abstract class AbstractIndex implements AutoCloseable {
     }
 
     private boolean writable() {
-        return channel != null;
+        return writable;
     }
 
     Path file() {
@@ -199,17 +195,17 @@ abstract class AbstractIndex implements AutoCloseable {
     /** Writes the entries to the file and forces it to disk (a sealed index is already on disk). */
     void flush() throws IOException {
         if (writable() && dirty) {
-            writeEntries();
-            channel.force(false);
+            // Opened for the write only: an index holds no file descriptor between flushes, so each
+            // partition costs one descriptor (its .log), as in Kafka, whose indexes are maps.
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ByteBuffer view = buf.duplicate().position(0).limit(entries * entrySize);
+                long at = 0;
+                while (view.hasRemaining()) {
+                    at += ch.write(view, at);
+                }
+                ch.force(false);
+            }
             dirty = false;
-        }
-    }
-
-    private void writeEntries() throws IOException {
-        ByteBuffer view = buf.duplicate().position(0).limit(entries * entrySize);
-        long at = 0;
-        while (view.hasRemaining()) {
-            at += channel.write(view, at);
         }
     }
 
@@ -217,8 +213,7 @@ abstract class AbstractIndex implements AutoCloseable {
     void trimToValidSize() throws IOException {
         if (writable()) {
             flush(); // a no-op when nothing changed since the last flush (clean shutdown flushes first)
-            channel.close();
-            channel = null;
+            writable = false;
         }
         seal();
     }
@@ -227,8 +222,7 @@ abstract class AbstractIndex implements AutoCloseable {
     void resizeForAppends(int maxIndexSize) throws IOException {
         if (writable()) {
             flush();
-            channel.close();
-            channel = null;
+            writable = false;
         }
         openForAppends(maxIndexSize);
     }
@@ -240,10 +234,7 @@ abstract class AbstractIndex implements AutoCloseable {
     }
 
     void deleteIfExists() throws IOException {
-        if (channel != null) {
-            channel.close();
-            channel = null;
-        }
+        writable = false;
         Files.deleteIfExists(file);
     }
 

@@ -100,6 +100,9 @@ public final class LogManager implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final LogEnv env;
     private final Map<TopicPartition, Log> logs = new ConcurrentHashMap<>();
+    /** How many logs each directory holds, kept with {@link #logs} so placing a new log is O(dirs). */
+    private final Map<Path, Integer> logsPerDir = new ConcurrentHashMap<>();
+
     private final List<FileLock> dirLocks = new ArrayList<>();
     private final LogCleaner cleaner;
     /** Runs the cleaner apart from retention and flushes: a cleaning pass can take long. */
@@ -185,6 +188,7 @@ public final class LogManager implements AutoCloseable {
                             startOffsets.getOrDefault(tp, 0L),
                             highWatermarks.getOrDefault(tp, 0L));
                     logs.put(tp, LogLoader.load(child, tp, config.defaultLogConfig(), env, params));
+                    logsPerDir.merge(dir, 1, Integer::sum);
                 }
             }
             // From now on a crash must be detected as unclean.
@@ -309,22 +313,16 @@ public final class LogManager implements AutoCloseable {
             LogConfig cfg = logConfig != null ? logConfig : config.defaultLogConfig();
             Log log = LogLoader.load(dir, tp, cfg, env, LogLoader.LoadParams.FRESH);
             logs.put(tp, log);
+            logsPerDir.merge(dir.getParent(), 1, Integer::sum);
             LOG.info("Created log for {} in {}", tp, dir);
             return log;
         }
     }
 
     private Path leastLoadedDir() {
-        Map<Path, Integer> counts = new HashMap<>();
-        for (Path d : config.logDirs()) {
-            counts.put(d, 0);
-        }
-        for (Log log : logs.values()) {
-            counts.merge(log.dir().getParent(), 1, Integer::sum);
-        }
         Path best = config.logDirs().get(0);
         for (Path d : config.logDirs()) {
-            if (counts.get(d) < counts.get(best)) {
+            if (logsPerDir.getOrDefault(d, 0) < logsPerDir.getOrDefault(best, 0)) {
                 best = d;
             }
         }
@@ -337,6 +335,7 @@ public final class LogManager implements AutoCloseable {
         if (log == null) {
             return;
         }
+        logsPerDir.merge(log.dir().getParent(), -1, Integer::sum);
         log.close();
         cleaner.resetCheckpoint(log.dir(), tp);
         Path renamed = log.dir()

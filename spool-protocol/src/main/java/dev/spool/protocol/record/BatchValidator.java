@@ -149,17 +149,23 @@ public final class BatchValidator {
     private static String checkUncompressedRecords(ByteBuffer buf, int pos, int count) {
         int end = pos + sizeInBytes(buf, pos);
         Cursor c = new Cursor(buf, pos + RECORDS_OFFSET, end);
+        int start = c.pos; // where the current record's length varint begins
         int i = 0;
         try {
             for (; i < count; i++) {
+                c.pos = start;
+                c.limit = end;
                 int length = c.varint();
                 if (length <= 0 || length > end - c.pos) {
                     return "record " + i + " length " + length + " does not fit in the batch";
                 }
                 int next = c.pos + length;
+                // The walk over the fields below only has to end at `next`; the next record starts
+                // there whatever the fields hold, so the CPU can overlap one record's fields with the
+                // next record's length instead of chaining every varint of the batch.
                 c.limit = next; // a field that runs past the record underflows
                 c.skip(1); // record attributes, unused in v2
-                c.varlong(); // timestamp delta
+                c.skipVarlong(); // timestamp delta
                 int offsetDelta = c.varint();
                 if (offsetDelta != i) {
                     return "record " + i + " has offset delta " + offsetDelta;
@@ -179,15 +185,15 @@ public final class BatchValidator {
                 if (c.pos != next) {
                     return "record " + i + " has " + (next - c.pos) + " bytes after its fields";
                 }
-                c.limit = end;
+                start = next;
             }
         } catch (BufferUnderflowException e) {
             return "record " + i + " is malformed: a field runs past the record";
         } catch (IllegalArgumentException e) {
             return "malformed record " + i + ": " + e.getMessage();
         }
-        if (c.pos != end) {
-            return (end - c.pos) + " bytes after the last record of the batch";
+        if (start != end) {
+            return (end - start) + " bytes after the last record of the batch";
         }
         return null;
     }
@@ -218,7 +224,26 @@ public final class BatchValidator {
             pos += n;
         }
 
+        /** One- and two-byte varints (lengths and deltas below 8192) are decoded without a loop. */
         int varint() {
+            int p = pos;
+            if (limit - p >= 2) {
+                int b0 = buf.get(p);
+                if (b0 >= 0) {
+                    pos = p + 1;
+                    return (b0 >>> 1) ^ -(b0 & 1);
+                }
+                int b1 = buf.get(p + 1);
+                if (b1 >= 0) {
+                    int raw = (b0 & 0x7f) | (b1 << 7);
+                    pos = p + 2;
+                    return (raw >>> 1) ^ -(raw & 1);
+                }
+            }
+            return varintLoop();
+        }
+
+        private int varintLoop() {
             int raw = 0;
             for (int shift = 0; ; shift += 7) {
                 if (shift > 28) {
@@ -230,6 +255,15 @@ public final class BatchValidator {
                     return (raw >>> 1) ^ -(raw & 1);
                 }
             }
+        }
+
+        /** Skips a varlong (a record's timestamp delta, whose value the validator does not need). */
+        void skipVarlong() {
+            if (pos < limit && buf.get(pos) >= 0) {
+                pos++;
+                return;
+            }
+            varlong();
         }
 
         long varlong() {
