@@ -8,6 +8,7 @@ import dev.spool.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -825,8 +826,8 @@ public final class Log implements AutoCloseable {
     }
 
     /**
-     * Writes the producer-state snapshot at the log end offset (fsynced), seals the active segment's
-     * indexes and closes every file. Does not flush the segments.
+     * Writes the producer-state snapshot at the log end offset (unless one is there already: an idle
+     * log costs no write), seals the active segment's indexes and closes every file. Does not flush.
      */
     @Override
     public void close() throws IOException {
@@ -834,7 +835,9 @@ public final class Log implements AutoCloseable {
         try {
             if (!isOffline()) {
                 try {
-                    ProducerStateSnapshot.writeDurably(dir, logEndOffset, producerState);
+                    if (!Files.exists(ProducerStateSnapshot.file(dir, logEndOffset))) {
+                        ProducerStateSnapshot.write(dir, logEndOffset, producerState);
+                    }
                 } catch (IOException e) {
                     // Only costs a longer replay at the next load.
                     LOG.warn("Could not write the producer-state snapshot of {}", topicPartition, e);

@@ -1,6 +1,5 @@
 package dev.spool.storage;
 
-import dev.spool.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,9 +30,12 @@ import java.util.zip.CRC32C;
  * that is short, too long, of another version, with a bad CRC or impossible counts is refused
  * ({@link IOException}); the loader then deletes it and uses an older snapshot.
  *
- * <p>Written at segment roll (temp file, rename: no fsync on the append path; a snapshot torn by a
- * power loss fails its CRC) and at clean shutdown (temp file, fsync, rename, fsync directory).
- * Stateless; callers serialize writes per directory (the log's lock).
+ * <p>Written at segment roll and when the log is closed (clean shutdown), by temp file and rename:
+ * atomic for a process crash. Not fsynced (no disk round trip on the append path or per idle log at
+ * shutdown): a snapshot torn or lost by a power loss fails its checks and the loader falls back to an
+ * older one and replays more batches, so correctness never depends on it being durable. The content
+ * at an offset is a function of the log below it (and of producer expiry), so an existing snapshot at
+ * the log end is not rewritten. Stateless; callers serialize writes per directory (the log's lock).
  */
 final class ProducerStateSnapshot {
     private ProducerStateSnapshot() {}
@@ -159,12 +161,7 @@ final class ProducerStateSnapshot {
         }
     }
 
-    /** Writes the snapshot at {@code offset}, durably (fsync of file and directory): clean shutdown. */
-    static void writeDurably(Path dir, long offset, ProducerStateManager state) throws IOException {
-        AtomicFiles.write(file(dir, offset), encode(state.entries()));
-    }
-
-    /** Writes the snapshot at {@code offset} by temp file and rename, without fsync: segment roll. */
+    /** Writes (replaces) the snapshot at {@code offset} by temp file and rename, without fsync. */
     static void write(Path dir, long offset, ProducerStateManager state) throws IOException {
         Path target = file(dir, offset);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");

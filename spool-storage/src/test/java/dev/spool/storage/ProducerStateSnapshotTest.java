@@ -121,6 +121,21 @@ class ProducerStateSnapshotTest {
     }
 
     @Test
+    void anIdleLogDoesNotRewriteItsSnapshotWhenClosed() throws IOException {
+        open();
+        threeBatches();
+        log.close();
+        Path snapshot = logDir().resolve(snap(6));
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(0);
+        Files.setLastModifiedTime(snapshot, old);
+        open(new LogLoader.LoadParams(true, 6, 0, 6));
+        log.close();
+        log = null;
+        assertThat(Files.getLastModifiedTime(snapshot)).isEqualTo(old);
+        assertThat(snapshots()).containsExactly(snap(6));
+    }
+
+    @Test
     void duplicatesAreStillRecognisedAfterACleanRestart() throws IOException {
         open();
         threeBatches();
