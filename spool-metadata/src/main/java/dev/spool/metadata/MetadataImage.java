@@ -11,22 +11,32 @@ import java.util.UUID;
  * image without locks; {@link #replay} returns a new image and never changes this one.
  */
 public final class MetadataImage {
-    public static final MetadataImage EMPTY = new MetadataImage(Map.of(), Map.of(), Map.of(), -1);
+    public static final MetadataImage EMPTY = new MetadataImage(Map.of(), Map.of(), Map.of(), 0, -1);
 
     private final Map<String, TopicImage> topicsByName;
     private final Map<UUID, TopicImage> topicsById;
     private final Map<String, Map<String, String>> brokerConfigs;
+    /** The first producer id not yet reserved by any {@link MetadataRecord.ProducerIdsRecord}. */
+    private final long nextProducerId;
+
     private final long offset;
 
     private MetadataImage(
             Map<String, TopicImage> topicsByName,
             Map<UUID, TopicImage> topicsById,
             Map<String, Map<String, String>> brokerConfigs,
+            long nextProducerId,
             long offset) {
         this.topicsByName = Collections.unmodifiableMap(topicsByName);
         this.topicsById = Collections.unmodifiableMap(topicsById);
         this.brokerConfigs = Collections.unmodifiableMap(brokerConfigs);
+        this.nextProducerId = nextProducerId;
         this.offset = offset;
+    }
+
+    /** The first producer id no block has reserved yet (0 before any reservation). */
+    public long nextProducerId() {
+        return nextProducerId;
     }
 
     /** The metadata-log offset of the last record applied; -1 for the empty image. */
@@ -59,6 +69,7 @@ public final class MetadataImage {
         Map<String, TopicImage> byName = new HashMap<>(topicsByName);
         Map<UUID, TopicImage> byId = new HashMap<>(topicsById);
         Map<String, Map<String, String>> brokers = brokerConfigs;
+        long nextPid = nextProducerId;
         if (record instanceof MetadataRecord.TopicRecord t) {
             TopicImage image = new TopicImage(t.name(), t.topicId(), t.partitions(), Map.of());
             byName.put(t.name(), image);
@@ -90,8 +101,10 @@ public final class MetadataImage {
             if (old != null) {
                 byName.remove(old.name());
             }
+        } else if (record instanceof MetadataRecord.ProducerIdsRecord p) {
+            nextPid = Math.max(nextPid, p.nextProducerId()); // reservations never move back
         }
-        return new MetadataImage(byName, byId, brokers, recordOffset);
+        return new MetadataImage(byName, byId, brokers, nextPid, recordOffset);
     }
 
     private static void put(Map<String, TopicImage> byName, Map<UUID, TopicImage> byId, TopicImage image) {

@@ -11,7 +11,8 @@ public sealed interface MetadataRecord
         permits MetadataRecord.TopicRecord,
                 MetadataRecord.PartitionsRecord,
                 MetadataRecord.ConfigRecord,
-                MetadataRecord.RemoveTopicRecord {
+                MetadataRecord.RemoveTopicRecord,
+                MetadataRecord.ProducerIdsRecord {
 
     /** A topic was created with {@code partitions} partitions. */
     record TopicRecord(String name, UUID topicId, int partitions) implements MetadataRecord {
@@ -30,6 +31,19 @@ public sealed interface MetadataRecord
 
     /** A topic was deleted. */
     record RemoveTopicRecord(UUID topicId) implements MetadataRecord {}
+
+    /**
+     * Broker {@code brokerId} reserved the producer ids below {@code nextProducerId} (Kafka's
+     * {@code ProducerIdsRecord}): ids are handed out only from a block reserved by such a record, so no
+     * id is given twice, even across restarts.
+     */
+    record ProducerIdsRecord(int brokerId, long nextProducerId) implements MetadataRecord {
+        public ProducerIdsRecord {
+            if (nextProducerId < 0) {
+                throw new IllegalArgumentException("negative next producer id " + nextProducerId);
+            }
+        }
+    }
 
     /** What a config applies to. */
     enum ResourceType {

@@ -16,6 +16,7 @@ import java.util.UUID;
  *  PartitionsRecord(2):  topicId uuid | partitions int32
  *  ConfigRecord(3):      resourceType int8 | resourceName string | key string | value string
  *  RemoveTopicRecord(4): topicId uuid
+ *  ProducerIdsRecord(5): brokerId int32 | nextProducerId int64
  * </pre>
  */
 public final class MetadataRecordSerde {
@@ -26,6 +27,7 @@ public final class MetadataRecordSerde {
     static final byte PARTITIONS = 2;
     static final byte CONFIG = 3;
     static final byte REMOVE_TOPIC = 4;
+    static final byte PRODUCER_IDS = 5;
 
     public static byte[] serialize(MetadataRecord record) {
         ByteBuffer buf = ByteBuffer.allocate(size(record));
@@ -48,6 +50,10 @@ public final class MetadataRecordSerde {
         } else if (record instanceof MetadataRecord.RemoveTopicRecord r) {
             buf.put(REMOVE_TOPIC);
             putUuid(buf, r.topicId());
+        } else if (record instanceof MetadataRecord.ProducerIdsRecord p) {
+            buf.put(PRODUCER_IDS);
+            buf.putInt(p.brokerId());
+            buf.putLong(p.nextProducerId());
         }
         return buf.array();
     }
@@ -62,6 +68,8 @@ public final class MetadataRecordSerde {
             size += 1 + stringSize(c.resourceName()) + stringSize(c.key()) + stringSize(c.value());
         } else if (record instanceof MetadataRecord.RemoveTopicRecord) {
             size += 16;
+        } else if (record instanceof MetadataRecord.ProducerIdsRecord) {
+            size += 4 + 8;
         }
         return size;
     }
@@ -88,6 +96,13 @@ public final class MetadataRecordSerde {
                             MetadataRecord.ResourceType.values()[rt], getString(buf), getString(buf), getString(buf));
                 case REMOVE_TOPIC:
                     return new MetadataRecord.RemoveTopicRecord(getUuid(buf));
+                case PRODUCER_IDS:
+                    int brokerId = buf.getInt();
+                    long next = buf.getLong();
+                    if (next < 0) {
+                        throw new IllegalArgumentException("negative next producer id " + next);
+                    }
+                    return new MetadataRecord.ProducerIdsRecord(brokerId, next);
                 default:
                     throw new IllegalArgumentException("unknown metadata record type " + type);
             }

@@ -73,6 +73,8 @@ public final class ServerConfig {
     public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
     public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
     public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
+    public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
+    public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
 
     static final ConfigDef DEF = new ConfigDef()
             .define(NODE_ID, INT, "1", atLeast(0), "This broker's id")
@@ -158,7 +160,19 @@ public final class ServerConfig {
                     String.valueOf(Long.MAX_VALUE),
                     atLeast(1),
                     "max.compaction.lag.ms")
-            .define(LOG_CLEANER_DELETE_RETENTION_MS, LONG, "86400000", atLeast(0), "delete.retention.ms");
+            .define(LOG_CLEANER_DELETE_RETENTION_MS, LONG, "86400000", atLeast(0), "delete.retention.ms")
+            .define(
+                    PRODUCER_ID_EXPIRATION_MS,
+                    INT,
+                    "86400000",
+                    atLeast(1),
+                    "How long a partition remembers an idempotent producer that has not written")
+            .define(
+                    PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
+                    INT,
+                    "600000",
+                    atLeast(1),
+                    "Interval between checks for expired producer ids");
 
     /** A listener: name, host and port (port 0 picks a free one). */
     public record Listener(String name, String host, int port) {}
@@ -282,6 +296,14 @@ public final class ServerConfig {
                     String.valueOf(parsed.getLong(LOG_CLEANER_DEDUPE_BUFFER_SIZE)),
                     e.getMessage());
         }
+    }
+
+    public long producerIdExpirationMs() {
+        return parsed.getInt(PRODUCER_ID_EXPIRATION_MS);
+    }
+
+    public long producerIdExpirationCheckIntervalMs() {
+        return parsed.getInt(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS);
     }
 
     /** The given properties, as strings. */

@@ -6,6 +6,7 @@ import dev.spool.server.handlers.ClusterHandlers;
 import dev.spool.server.handlers.ConfigHandlers;
 import dev.spool.server.handlers.CreateTopicsHandler;
 import dev.spool.server.handlers.FetchHandler;
+import dev.spool.server.handlers.InitProducerIdHandler;
 import dev.spool.server.handlers.ListOffsetsHandler;
 import dev.spool.server.handlers.MetadataHandler;
 import dev.spool.server.handlers.ProduceHandler;
@@ -60,6 +61,8 @@ public final class SpoolServer implements AutoCloseable {
                         config.cleanerState(),
                         config.cleanerConfig()),
                 time);
+        logManager.scheduleProducerExpiration(
+                config.producerIdExpirationMs(), config.producerIdExpirationCheckIntervalMs());
         LocalMetadataQuorum quorum = null;
         TopicService topics = null;
         try {
@@ -85,7 +88,8 @@ public final class SpoolServer implements AutoCloseable {
                     new ConfigHandlers.IncrementalAlter(ctx),
                     new ClusterHandlers.DescribeCluster(ctx),
                     new ClusterHandlers.DeleteRecords(ctx),
-                    new ClusterHandlers.DescribeLogDirs(ctx)));
+                    new ClusterHandlers.DescribeLogDirs(ctx),
+                    new InitProducerIdHandler(new ProducerIdManager(quorum, config.nodeId()))));
             registryRef.set(registry);
             ServerConfig.Listener adv = config.advertisedListeners().get(0);
             // Until bound, a port-0 listener advertises the port it will get; set before accepting.

@@ -8,6 +8,7 @@ import dev.spool.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -57,6 +58,8 @@ public final class Log implements AutoCloseable {
     private final ScheduledExecutorService background;
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentNavigableMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    /** Idempotent producers' state; guarded by {@link #lock}. */
+    private final ProducerStateManager producerState = new ProducerStateManager();
 
     private volatile LogConfig config;
     private volatile LogSegment activeSegment;
@@ -154,6 +157,39 @@ public final class Log implements AutoCloseable {
 
     LogEnv env() {
         return env;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Idempotent producers (rules in ProducerStateManager, snapshots in ProducerStateSnapshot)
+
+    /** Builds the producer state from the latest snapshot and the batches after it (at load). */
+    void loadProducerState() throws IOException {
+        lock.lock();
+        try {
+            ProducerStateLoader.rebuild(dir, topicPartition, producerState, segments, logEndOffset);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets producers whose last batch is {@code producer.id.expiration.ms} old; returns how many. */
+    public int removeExpiredProducers(long expirationMs) {
+        lock.lock();
+        try {
+            return producerState.removeExpired(time.milliseconds(), expirationMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Number of idempotent producers this partition remembers. */
+    public int producerCount() {
+        lock.lock();
+        try {
+            return producerState.producerCount();
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -278,11 +314,21 @@ public final class Log implements AutoCloseable {
                     "append of " + batches.remaining() + " bytes exceeds segment.bytes " + cfg.segmentBytes(),
                     logStartOffset);
         }
+        boolean idempotent = v.batchCount() == 1
+                ? RecordBatch.producerId(batches, batches.position()) != RecordBatch.NO_PRODUCER_ID
+                : ProducerStateManager.anyProducerId(batches);
         lock.lock();
         try {
             checkOnline();
             long now = time.milliseconds();
             boolean logAppendTime = cfg.timestampType() == LogConfig.TimestampType.LOG_APPEND_TIME;
+            if (idempotent) {
+                AppendResult refusedOrDuplicate =
+                        producerState.checkLeaderAppend(batches, logStartOffset, logAppendTime);
+                if (refusedOrDuplicate != null) {
+                    return refusedOrDuplicate;
+                }
+            }
             long first = logEndOffset;
             long next = first;
             for (int pos = batches.position(); pos < batches.limit(); pos += RecordBatch.sizeInBytes(batches, pos)) {
@@ -294,6 +340,9 @@ public final class Log implements AutoCloseable {
                 next = RecordBatch.nextOffset(batches, pos);
             }
             write(batches, next, v.recordCount(), now);
+            if (idempotent) {
+                producerState.onAppended(batches);
+            }
             return new AppendResult(BatchError.NONE, null, first, next - 1, logAppendTime ? now : -1, logStartOffset);
         } finally {
             lock.unlock();
@@ -335,6 +384,7 @@ public final class Log implements AutoCloseable {
                 next = RecordBatch.nextOffset(batches, pos);
             }
             write(batches, next, records, time.milliseconds());
+            producerState.onAppended(batches);
             return new AppendResult(BatchError.NONE, null, first, next - 1, -1, logStartOffset);
         } finally {
             lock.unlock();
@@ -386,6 +436,7 @@ public final class Log implements AutoCloseable {
             return old; // already empty at this offset
         }
         old.onBecomeInactive();
+        ProducerStateSnapshot.write(dir, newBase, producerState);
         LogSegment fresh = LogSegment.create(dir, newBase, config, env);
         segments.put(newBase, fresh);
         activeSegment = fresh;
@@ -582,6 +633,7 @@ public final class Log implements AutoCloseable {
             segments.remove(segment.baseOffset());
         }
         long newStart = segments.firstKey();
+        ProducerStateSnapshot.deleteBelow(dir, newStart);
         if (newStart > logStartOffset) {
             logStartOffset = newStart;
         }
@@ -662,6 +714,7 @@ public final class Log implements AutoCloseable {
             holder.truncateTo(offset);
             logEndOffset = holder.readNextOffset();
             clampOffsets();
+            ProducerStateLoader.rebuild(dir, topicPartition, producerState, segments, logEndOffset);
             return true;
         } catch (IOException e) {
             throw markOffline("truncation of " + topicPartition, e);
@@ -689,6 +742,8 @@ public final class Log implements AutoCloseable {
         List<LogSegment> all = new ArrayList<>(segments.values());
         segments.clear();
         scheduleDeletion(all);
+        ProducerStateSnapshot.deleteAbove(dir, -1);
+        producerState.clear();
         LogSegment fresh = LogSegment.create(dir, offset, config, env);
         segments.put(offset, fresh);
         activeSegment = fresh;
@@ -785,11 +840,24 @@ public final class Log implements AutoCloseable {
                 : "recovery point " + recoveryPoint + " outside [" + logStartOffset + ", " + logEndOffset + "]";
     }
 
-    /** Seals the active segment's indexes and closes every file. Does not flush. */
+    /**
+     * Writes the producer-state snapshot at the log end offset (unless one is there already: an idle
+     * log costs no write), seals the active segment's indexes and closes every file. Does not flush.
+     */
     @Override
     public void close() throws IOException {
         lock.lock();
         try {
+            if (!isOffline()) {
+                try {
+                    if (!Files.exists(ProducerStateSnapshot.file(dir, logEndOffset))) {
+                        ProducerStateSnapshot.write(dir, logEndOffset, producerState);
+                    }
+                } catch (IOException e) {
+                    // Only costs a longer replay at the next load.
+                    LOG.warn("Could not write the producer-state snapshot of {}", topicPartition, e);
+                }
+            }
             for (LogSegment s : segments.values()) {
                 if (isOffline()) {
                     s.closeQuietly();

@@ -130,7 +130,9 @@ public final class LogLoader {
                 logEnd,
                 recoveryPoint,
                 recoveredAny ? " (recovered)" : "");
-        return new Log(dir, tp, config, env, segments, new Offsets(logStart, recoveryPoint, hw, logEnd));
+        Log log = new Log(dir, tp, config, env, segments, new Offsets(logStart, recoveryPoint, hw, logEnd));
+        log.loadProducerState();
+        return log;
     }
 
     /**

@@ -286,6 +286,27 @@ public final class LogManager implements AutoCloseable {
         return rewritten;
     }
 
+    /**
+     * Starts forgetting idempotent producers that have not written for {@code expirationMs}
+     * ({@code producer.id.expiration.ms}), checked every {@code checkIntervalMs}
+     * ({@code producer.id.expiration.check.interval.ms}).
+     */
+    public void scheduleProducerExpiration(long expirationMs, long checkIntervalMs) {
+        scheduler.scheduleWithFixedDelay(
+                () -> removeExpiredProducers(expirationMs), checkIntervalMs, checkIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** One producer-expiration pass over every log now; returns the number of producers forgotten. */
+    public int removeExpiredProducers(long expirationMs) {
+        int removed = 0;
+        for (Log log : logs.values()) {
+            if (!log.isOffline()) {
+                removed += log.removeExpiredProducers(expirationMs);
+            }
+        }
+        return removed;
+    }
+
     /** The log of {@code tp}, or null. */
     public Log getLog(TopicPartition tp) {
         return logs.get(tp);

@@ -144,7 +144,10 @@ class LogCleanerCrashTest {
             assertThat(latest(log)).isEqualTo(model(writes));
             assertThat(offsets(log)).isEqualTo(expectedOffsets);
             assertThat(LogTestSupport.fileNames(to))
-                    .allMatch(n -> n.endsWith(LOG) || n.endsWith(INDEX) || n.endsWith(TIME_INDEX));
+                    .allMatch(n -> n.endsWith(LOG)
+                            || n.endsWith(INDEX)
+                            || n.endsWith(TIME_INDEX)
+                            || n.endsWith(ProducerStateSnapshot.SUFFIX));
             log.appendAsLeader(CleanerTestSupport.batch(T0, List.of(new Write("k0", "later"))), 0);
             log.flush();
         }

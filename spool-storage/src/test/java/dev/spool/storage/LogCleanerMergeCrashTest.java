@@ -140,7 +140,10 @@ class LogCleanerMergeCrashTest {
                 assertThat(bases).containsAll(run);
             }
             assertThat(LogTestSupport.fileNames(partition(crashed)))
-                    .allMatch(n -> n.endsWith(LOG) || n.endsWith(INDEX) || n.endsWith(TIME_INDEX));
+                    .allMatch(n -> n.endsWith(LOG)
+                            || n.endsWith(INDEX)
+                            || n.endsWith(TIME_INDEX)
+                            || n.endsWith(ProducerStateSnapshot.SUFFIX));
         }
     }
 

@@ -91,7 +91,10 @@ class LogCleanerTest {
         assertThat(dir.resolve(LogCleaner.CHECKPOINT_FILE)).exists();
         // Nothing left over but the segments' files.
         assertThat(LogTestSupport.fileNames(log.dir()))
-                .allMatch(n -> n.endsWith(".log") || n.endsWith(".index") || n.endsWith(".timeindex"));
+                .allMatch(n -> n.endsWith(".log")
+                        || n.endsWith(".index")
+                        || n.endsWith(".timeindex")
+                        || n.endsWith(ProducerStateSnapshot.SUFFIX));
 
         // Appends and reads go on, and a second pass has nothing to do.
         log.appendAsLeader(CleanerTestSupport.batch(T0, List.of(new Write("key-1", "after"))), 0);

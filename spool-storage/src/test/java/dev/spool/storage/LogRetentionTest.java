@@ -143,7 +143,10 @@ class LogRetentionTest {
         assertThat(log.size()).isZero();
         assertThat(fileNames(logDir()))
                 .containsExactlyInAnyOrder(
-                        segmentFile(9, ".log"), segmentFile(9, ".index"), segmentFile(9, ".timeindex"));
+                        segmentFile(9, ".log"),
+                        segmentFile(9, ".index"),
+                        segmentFile(9, ".timeindex"),
+                        segmentFile(9, ".snapshot")); // producer state at the roll
         // the empty active segment is never deleted, and appends continue
         assertThat(log.deleteOldSegments()).isZero();
         assertThat(log.appendAsLeader(batch("new", 1, time.milliseconds()), 0).firstOffset())
@@ -221,7 +224,7 @@ class LogRetentionTest {
         org.awaitility.Awaitility.await()
                 .atMost(java.time.Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(fileNames(logDir())).noneMatch(n -> n.endsWith(".deleted")));
-        assertThat(fileNames(logDir())).hasSize(3);
+        assertThat(fileNames(logDir())).hasSize(4).contains(segmentFile(12, ".snapshot"));
     }
 
     @Test

@@ -1,0 +1,112 @@
+package dev.spool.storage;
+
+import dev.spool.common.TopicPartition;
+import dev.spool.protocol.record.RecordBatch;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds a partition's {@link ProducerStateManager}: deletes snapshots above the log end offset
+ * (their batches are gone), reads the latest valid snapshot at or below it (deleting any that fail
+ * to decode), then replays the headers of the batches from the snapshot's offset (or the first
+ * segment, without one) to the log end. Used when a log is loaded (after recovery, so the replayed
+ * batches are intact) and after a truncation. Runs under the log's lock or before the log is used.
+ */
+final class ProducerStateLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ProducerStateLoader.class);
+
+    /** Bytes read at a time while replaying; only batch headers are looked at. */
+    static final int CHUNK_BYTES = 64 * 1024;
+
+    private ProducerStateLoader() {}
+
+    /** Clears {@code state} and rebuilds it for a log ending at {@code logEndOffset}. Returns the replay start. */
+    static long rebuild(
+            Path dir,
+            TopicPartition tp,
+            ProducerStateManager state,
+            NavigableMap<Long, LogSegment> segments,
+            long logEndOffset)
+            throws IOException {
+        state.clear();
+        ProducerStateSnapshot.deleteAbove(dir, logEndOffset);
+        TreeMap<Long, Path> snapshots = ProducerStateSnapshot.list(dir);
+        long from = segments.isEmpty() ? logEndOffset : segments.firstKey();
+        for (Map.Entry<Long, Path> s : snapshots.descendingMap().entrySet()) {
+            try {
+                ProducerStateSnapshot.read(s.getValue(), state);
+                from = Math.max(from, s.getKey());
+                break;
+            } catch (IOException e) {
+                LOG.warn("Deleting unreadable producer-state snapshot {} of {}: {}", s.getValue(), tp, e.getMessage());
+                state.clear();
+                Files.deleteIfExists(s.getValue());
+            }
+        }
+        replay(state, segments, from, logEndOffset);
+        return from;
+    }
+
+    /** Applies the batches with a producer id from offset {@code from} up to {@code logEndOffset}. */
+    static void replay(
+            ProducerStateManager state, NavigableMap<Long, LogSegment> segments, long from, long logEndOffset)
+            throws IOException {
+        if (from >= logEndOffset) {
+            return;
+        }
+        Long startKey = segments.floorKey(from);
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK_BYTES);
+        for (LogSegment segment : segments.tailMap(startKey == null ? segments.firstKey() : startKey, true)
+                .values()) {
+            int limit = segment.size();
+            int filePos = 0;
+            if (segment.baseOffset() < from) {
+                LogSegment.BatchPosition at = segment.translateOffset(from, limit);
+                if (at == null) {
+                    continue;
+                }
+                filePos = at.position();
+            }
+            scan(segment.channel(), filePos, limit, buf, state, from);
+        }
+    }
+
+    private static void scan(
+            FileChannel ch, int filePos, int limit, ByteBuffer buf, ProducerStateManager state, long from)
+            throws IOException {
+        while (filePos + RecordBatch.HEADER_SIZE <= limit) {
+            buf.clear();
+            buf.limit(Math.min(buf.capacity(), limit - filePos));
+            while (buf.hasRemaining()) {
+                if (ch.read(buf, filePos + buf.position()) < 0) {
+                    break;
+                }
+            }
+            int filled = buf.position();
+            int pos = 0;
+            while (pos + RecordBatch.HEADER_SIZE <= filled) {
+                int size = RecordBatch.sizeInBytes(buf, pos);
+                if (size < RecordBatch.HEADER_SIZE) {
+                    throw new IOException("batch of " + size + " bytes at position " + (filePos + pos));
+                }
+                if (RecordBatch.producerId(buf, pos) != RecordBatch.NO_PRODUCER_ID
+                        && RecordBatch.baseOffset(buf, pos) >= from) {
+                    state.applyBatch(buf, pos);
+                }
+                pos += size;
+            }
+            if (pos == 0) {
+                return; // not even a header left
+            }
+            filePos += pos;
+        }
+    }
+}
