@@ -152,7 +152,7 @@ public final class LogCleaner {
     private final IoThrottler throttler;
     /** Logs being cleaned now: never two passes on one log. */
     private final Set<TopicPartition> inProgress = ConcurrentHashMap.newKeySet();
-    /** Serializes checkpoint file updates and the choice of the next log. */
+    /** Serializes checkpoint file updates and the choice of the next log; signalled when a log is released. */
     private final Object checkpointLock = new Object();
 
     private int mapsCreated; // guarded by freeMaps
@@ -299,7 +299,7 @@ public final class LogCleaner {
             LOG.warn("Cleaning of {} failed; it is retried later", best.topicPartition(), e);
             return new CleanedLog(best, Stats.NOTHING);
         } finally {
-            inProgress.remove(best.topicPartition());
+            release(best.topicPartition());
         }
     }
 
@@ -317,7 +317,44 @@ public final class LogCleaner {
         try {
             return cleanClaimed(log);
         } finally {
-            inProgress.remove(log.topicPartition());
+            release(log.topicPartition());
+        }
+    }
+
+    private void release(TopicPartition tp) {
+        synchronized (checkpointLock) {
+            inProgress.remove(tp);
+            checkpointLock.notifyAll();
+        }
+    }
+
+    /** Something done to a log while no pass cleans it. */
+    @FunctionalInterface
+    public interface LogAction {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code action} (closing or deleting the log of {@code tp}) once no pass is cleaning it,
+     * waiting for a running pass to end, and keeps new passes off it meanwhile (Kafka aborts cleaning
+     * before it deletes a log). A pass that chose the log earlier and starts afterwards fails on the
+     * closed log and is logged.
+     */
+    public void whileNotCleaning(TopicPartition tp, LogAction action) throws IOException {
+        synchronized (checkpointLock) {
+            while (!inProgress.add(tp)) {
+                try {
+                    checkpointLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted waiting for the cleaner to leave " + tp);
+                }
+            }
+        }
+        try {
+            action.run();
+        } finally {
+            release(tp);
         }
     }
 
