@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,12 @@ public final class TopicService {
     private final LogManager logManager;
     private final ServerConfig config;
     private final ExecutorService logCreator;
+    /**
+     * Serializes topic changes and log creation. Fair: the background creator takes it once per log, and
+     * an unfair lock would let it take it back at once, log after log, while a CreateTopics waits.
+     */
+    private final ReentrantLock mutations = new ReentrantLock(true);
+
     private volatile boolean closed;
 
     TopicService(MetadataQuorum quorum, LogManager logManager, ServerConfig config) {
@@ -185,7 +192,18 @@ public final class TopicService {
     }
 
     /** Creates a topic and its logs. {@code partitions}/{@code replicationFactor} of -1 take the defaults. */
-    public synchronized Outcome createTopic(
+    public Outcome createTopic(
+            String name, int partitions, short replicationFactor, Map<String, String> configs, boolean validateOnly)
+            throws IOException {
+        mutations.lock();
+        try {
+            return createTopicLocked(name, partitions, replicationFactor, configs, validateOnly);
+        } finally {
+            mutations.unlock();
+        }
+    }
+
+    private Outcome createTopicLocked(
             String name, int partitions, short replicationFactor, Map<String, String> configs, boolean validateOnly)
             throws IOException {
         String bad = validateTopicName(name);
@@ -232,7 +250,16 @@ public final class TopicService {
     }
 
     /** Grows a topic to {@code newCount} partitions. */
-    public synchronized Outcome createPartitions(String name, int newCount, boolean validateOnly) throws IOException {
+    public Outcome createPartitions(String name, int newCount, boolean validateOnly) throws IOException {
+        mutations.lock();
+        try {
+            return createPartitionsLocked(name, newCount, validateOnly);
+        } finally {
+            mutations.unlock();
+        }
+    }
+
+    private Outcome createPartitionsLocked(String name, int newCount, boolean validateOnly) throws IOException {
         TopicImage topic = quorum.image().topic(name);
         if (topic == null) {
             return new Outcome(Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + name + "' does not exist.");
@@ -258,7 +285,16 @@ public final class TopicService {
     }
 
     /** Deletes a topic and its logs. */
-    public synchronized Outcome deleteTopic(String name) throws IOException {
+    public Outcome deleteTopic(String name) throws IOException {
+        mutations.lock();
+        try {
+            return deleteTopicLocked(name);
+        } finally {
+            mutations.unlock();
+        }
+    }
+
+    private Outcome deleteTopicLocked(String name) throws IOException {
         TopicImage topic = quorum.image().topic(name);
         if (topic == null) {
             return new Outcome(Errors.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.");
@@ -275,7 +311,17 @@ public final class TopicService {
      * Sets ({@code value} non-null) or removes topic config keys; validates the result first, and
      * applies it to the live logs.
      */
-    public synchronized Outcome alterTopicConfigs(
+    public Outcome alterTopicConfigs(String name, Map<String, String> changes, boolean replaceAll, boolean validateOnly)
+            throws IOException {
+        mutations.lock();
+        try {
+            return alterTopicConfigsLocked(name, changes, replaceAll, validateOnly);
+        } finally {
+            mutations.unlock();
+        }
+    }
+
+    private Outcome alterTopicConfigsLocked(
             String name, Map<String, String> changes, boolean replaceAll, boolean validateOnly) throws IOException {
         TopicImage topic = quorum.image().topic(name);
         if (topic == null) {
@@ -362,7 +408,16 @@ public final class TopicService {
      * exists with that id and partition but its log does not yet: null if the topic or partition is
      * gone. Serialized with topic deletion, so a deleted topic never gets a log back.
      */
-    public synchronized Log createLogIfMissing(String name, UUID topicId, int partition) throws IOException {
+    public Log createLogIfMissing(String name, UUID topicId, int partition) throws IOException {
+        mutations.lock();
+        try {
+            return createLogIfMissingLocked(name, topicId, partition);
+        } finally {
+            mutations.unlock();
+        }
+    }
+
+    private Log createLogIfMissingLocked(String name, UUID topicId, int partition) throws IOException {
         TopicImage topic = quorum.image().topic(name);
         if (topic == null || !topic.topicId().equals(topicId) || partition >= topic.partitions()) {
             return null;
