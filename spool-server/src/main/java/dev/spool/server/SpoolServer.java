@@ -1,14 +1,26 @@
 package dev.spool.server;
 
 import dev.spool.common.Time;
+import dev.spool.coordinator.GroupCoordinator;
 import dev.spool.server.handlers.ApiVersionsHandler;
 import dev.spool.server.handlers.ClusterHandlers;
 import dev.spool.server.handlers.ConfigHandlers;
 import dev.spool.server.handlers.CreateTopicsHandler;
+import dev.spool.server.handlers.DeleteGroupsHandler;
+import dev.spool.server.handlers.DescribeGroupsHandler;
 import dev.spool.server.handlers.FetchHandler;
+import dev.spool.server.handlers.FindCoordinatorHandler;
+import dev.spool.server.handlers.HeartbeatHandler;
+import dev.spool.server.handlers.JoinGroupHandler;
+import dev.spool.server.handlers.LeaveGroupHandler;
+import dev.spool.server.handlers.ListGroupsHandler;
 import dev.spool.server.handlers.ListOffsetsHandler;
 import dev.spool.server.handlers.MetadataHandler;
+import dev.spool.server.handlers.OffsetCommitHandler;
+import dev.spool.server.handlers.OffsetDeleteHandler;
+import dev.spool.server.handlers.OffsetFetchHandler;
 import dev.spool.server.handlers.ProduceHandler;
+import dev.spool.server.handlers.SyncGroupHandler;
 import dev.spool.server.handlers.TopicAdminHandlers;
 import dev.spool.server.network.HandlerRegistry;
 import dev.spool.server.network.NettyServer;
@@ -30,13 +42,19 @@ public final class SpoolServer implements AutoCloseable {
 
     private final LocalMetadataQuorum quorum;
     private final LogManager logManager;
+    private final GroupCoordinator groupCoordinator;
     private final NettyServer network;
     private final ServerConfig.Listener advertised;
 
     private SpoolServer(
-            LocalMetadataQuorum quorum, LogManager logManager, NettyServer network, ServerConfig.Listener advertised) {
+            LocalMetadataQuorum quorum,
+            LogManager logManager,
+            GroupCoordinator groupCoordinator,
+            NettyServer network,
+            ServerConfig.Listener advertised) {
         this.quorum = quorum;
         this.logManager = logManager;
+        this.groupCoordinator = groupCoordinator;
         this.network = network;
         this.advertised = advertised;
     }
@@ -52,6 +70,7 @@ public final class SpoolServer implements AutoCloseable {
                         60_000L),
                 time);
         LocalMetadataQuorum quorum = null;
+        GroupCoordinator groups = null;
         try {
             quorum = LocalMetadataQuorum.open(config.logDirs().get(0), LogEnv.of(time));
             TopicService topics = new TopicService(quorum, logManager, config);
@@ -60,6 +79,9 @@ public final class SpoolServer implements AutoCloseable {
             AtomicReference<ServerConfig.Listener> advertised = new AtomicReference<>();
             BrokerContext ctx = new BrokerContext(
                     config, clusterId, topics, logManager, time, new DelayedFetches(), advertised::get);
+            groups = GroupCoordinator.create(
+                    config.groupCoordinatorConfig(), new OffsetsTopicLog(ctx, config.offsetsTopicSegmentBytes()), time);
+            groups.startup();
             AtomicReference<HandlerRegistry> registryRef = new AtomicReference<>();
             HandlerRegistry registry = new HandlerRegistry(List.of(
                     new ApiVersionsHandler(registryRef::get),
@@ -75,7 +97,18 @@ public final class SpoolServer implements AutoCloseable {
                     new ConfigHandlers.IncrementalAlter(ctx),
                     new ClusterHandlers.DescribeCluster(ctx),
                     new ClusterHandlers.DeleteRecords(ctx),
-                    new ClusterHandlers.DescribeLogDirs(ctx)));
+                    new ClusterHandlers.DescribeLogDirs(ctx),
+                    new FindCoordinatorHandler(ctx, groups),
+                    new JoinGroupHandler(groups),
+                    new SyncGroupHandler(groups),
+                    new HeartbeatHandler(groups),
+                    new LeaveGroupHandler(groups),
+                    new OffsetCommitHandler(ctx, groups),
+                    new OffsetFetchHandler(ctx, groups),
+                    new ListGroupsHandler(groups),
+                    new DescribeGroupsHandler(groups),
+                    new DeleteGroupsHandler(groups),
+                    new OffsetDeleteHandler(groups)));
             registryRef.set(registry);
             ServerConfig.Listener adv = config.advertisedListeners().get(0);
             // Until bound, a port-0 listener advertises the port it will get; set before accepting.
@@ -89,8 +122,11 @@ public final class SpoolServer implements AutoCloseable {
                     registry,
                     port -> advertised.set(
                             new ServerConfig.Listener(adv.name(), adv.host(), adv.port() == 0 ? port : adv.port())));
-            return new SpoolServer(quorum, logManager, network, advertised.get());
+            return new SpoolServer(quorum, logManager, groups, network, advertised.get());
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (groups != null) {
+                groups.close();
+            }
             if (quorum != null) {
                 quorum.close();
             }
@@ -112,6 +148,7 @@ public final class SpoolServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         network.close();
+        groupCoordinator.close();
         try {
             quorum.close();
         } finally {
