@@ -53,8 +53,9 @@ public record GroupCoordinatorConfig(
         return partitionFor(groupId, offsetsTopicPartitions);
     }
 
-    /** Kafka's {@code Utils.abs}: {@code Integer.MIN_VALUE} maps to 0, not to itself. */
+    /** With Kafka's {@code Utils.abs}: {@code Integer.MIN_VALUE} maps to 0, anything else to {@code Math.abs}. */
     public static int partitionFor(String groupId, int partitions) {
-        return (groupId.hashCode() & 0x7fffffff) % partitions;
+        int h = groupId.hashCode();
+        return (h == Integer.MIN_VALUE ? 0 : Math.abs(h)) % partitions;
     }
 }

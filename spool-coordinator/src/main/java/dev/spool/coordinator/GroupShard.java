@@ -97,7 +97,7 @@ final class GroupShard {
         }
         scheduleExpiry();
         status = Status.ACTIVE;
-        LOG.info(
+        LOG.debug(
                 "__consumer_offsets-{}: loaded {} record(s), {} group(s) in {} ms",
                 partition,
                 count[0],
