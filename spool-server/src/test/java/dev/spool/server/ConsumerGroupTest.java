@@ -28,6 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -145,8 +146,81 @@ class ConsumerGroupTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(classes = {RangeAssignor.class, CooperativeStickyAssignor.class})
+    void addingAndClosingMembersRebalances(Class<?> assignor) {
+        List<GroupMember.Received> sink = GroupMember.newSink();
+        String group = "grow-" + assignor.getSimpleName();
+        member("m0", group, assignor(assignor.getName()), sink);
+        member("m1", group, assignor(assignor.getName()), sink);
+        awaitBalanced(2);
+        produce(20, "a");
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 20 * PARTITIONS);
+
+        member("m2", group, assignor(assignor.getName()), sink);
+        awaitBalanced(3);
+        produce(20, "b");
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 40 * PARTITIONS);
+
+        members.get(0).close();
+        awaitBalanced(2);
+        produce(20, "c");
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 60 * PARTITIONS);
+        assertExactlyOnceInOrder(sink, 20, "a");
+        assertExactlyOnceInOrder(sink, 20, "b");
+        assertExactlyOnceInOrder(sink, 20, "c");
+        assertThat(sink).hasSize(60 * PARTITIONS);
+    }
+
+    @Test
+    void aMemberThatStopsHeartbeatingIsEvictedAndItsPartitionsTakenOver() throws Exception {
+        List<GroupMember.Received> sink = GroupMember.newSink();
+        Properties p = assignor(RangeAssignor.class.getName());
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "1500");
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "300");
+        for (int i = 0; i < 3; i++) {
+            member("m" + i, "evict", p, sink);
+        }
+        awaitBalanced(3);
+        // m0 vanishes without LeaveGroup, as a crashed process would.
+        members.get(0).abandon();
+        awaitBalanced(2);
+        produce(10, "after");
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 10 * PARTITIONS);
+        assertExactlyOnceInOrder(sink, 10, "after");
+        assertThat(sink).allMatch(r -> !r.member().equals("m0"));
+    }
+
+    @Test
+    void committedOffsetsSurviveABrokerRestart() throws Exception {
+        List<GroupMember.Received> sink = GroupMember.newSink();
+        member("m0", "durable", new Properties(), sink);
+        awaitBalanced(1);
+        produce(10, "before");
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 10 * PARTITIONS);
+        members.get(0).close();
+        members.clear();
+
+        broker.close();
+        broker = EmbeddedSpool.start(
+                dir,
+                Map.of(
+                        ServerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, "300",
+                        ServerConfig.OFFSETS_TOPIC_NUM_PARTITIONS, "5"));
+        produce(10, "after");
+        List<GroupMember.Received> resumed = GroupMember.newSink();
+        member("m1", "durable", new Properties(), resumed);
+        await().atMost(Duration.ofSeconds(60)).until(() -> resumed.size() >= 10 * PARTITIONS);
+        // The new member resumes right after the committed offsets: nothing from before the restart.
+        assertExactlyOnceInOrder(resumed, 10, "after");
+        assertThat(resumed).hasSize(10 * PARTITIONS);
+    }
+
     void awaitBalanced(int expectedMembers) {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (GroupMember m : members) {
+                assertThat(m.failure()).as("member %s failed", m.name()).isNull();
+            }
             List<TopicPartition> all = GroupMember.all(
                     members.stream().filter(m -> m.failure() == null).toList());
             assertThat(all).hasSize(PARTITIONS).doesNotHaveDuplicates();

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -84,7 +85,11 @@ final class GroupMember implements AutoCloseable {
                     sink.add(new Received(name, r.partition(), r.offset(), r.value()));
                 }
                 if (!sink.isEmpty()) {
-                    consumer.commitSync();
+                    try {
+                        consumer.commitSync();
+                    } catch (RebalanceInProgressException e) {
+                        // Cooperative rebalancing: the next poll completes it; revocation commits then.
+                    }
                 }
             }
         } catch (WakeupException e) {
