@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
@@ -63,11 +64,12 @@ final class GroupsCommand implements Runnable {
             List<GroupListing> sorted = new ArrayList<>(groups);
             sorted.sort((a, b) -> a.groupId().compareTo(b.groupId()));
             if (state) {
-                out.printf("%-30s %s%n", "GROUP", "STATE");
+                out.printf(Locale.ROOT, "%-30s %s%n", "GROUP", "STATE");
             }
             for (GroupListing g : sorted) {
                 if (state) {
                     out.printf(
+                            Locale.ROOT,
                             "%-30s %s%n",
                             g.groupId(),
                             g.groupState().map(GroupState::toString).orElse("Unknown"));
@@ -116,8 +118,9 @@ final class GroupsCommand implements Runnable {
                 Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = latest.isEmpty()
                         ? Map.of()
                         : admin.listOffsets(latest).all().get();
-                out.printf("%nConsumer group '%s' (%s)%n", group, d.groupState());
+                out.printf(Locale.ROOT, "%nConsumer group '%s' (%s)%n", group, d.groupState());
                 out.printf(
+                        Locale.ROOT,
                         "%-20s %-20s %-9s %-15s %-15s %-6s %-40s %-15s %s%n",
                         "GROUP",
                         "TOPIC",
@@ -138,6 +141,7 @@ final class GroupsCommand implements Runnable {
                         String lag =
                                 c == null || end == null ? "-" : String.valueOf(Math.max(0, end.offset() - c.offset()));
                         out.printf(
+                                Locale.ROOT,
                                 "%-20s %-20s %-9d %-15s %-15s %-6s %-40s %-15s %s%n",
                                 group,
                                 tp.topic(),
@@ -166,6 +170,7 @@ final class GroupsCommand implements Runnable {
             admin.deleteConsumerGroups(groups).all().get();
             cl.getOut()
                     .printf(
+                            Locale.ROOT,
                             "Deletion of requested consumer groups (%s) was successful.%n",
                             String.join(
                                     ", ",
@@ -227,8 +232,8 @@ final class GroupsCommand implements Runnable {
                 admin.alterConsumerGroupOffsets(group, offsets).all().get();
             }
             PrintWriter out = cl.getOut();
-            out.printf("%-20s %-20s %-9s %s%n", "GROUP", "TOPIC", "PARTITION", "NEW-OFFSET");
-            plan.forEach((p, o) -> out.printf("%-20s %-20s %-9d %d%n", group, topic, p, o));
+            out.printf(Locale.ROOT, "%-20s %-20s %-9s %s%n", "GROUP", "TOPIC", "PARTITION", "NEW-OFFSET");
+            plan.forEach((p, o) -> out.printf(Locale.ROOT, "%-20s %-20s %-9d %d%n", group, topic, p, o));
             out.flush();
             return 0;
         }

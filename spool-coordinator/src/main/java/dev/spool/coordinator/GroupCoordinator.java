@@ -253,9 +253,8 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** The groups of every loaded shard; the error is COORDINATOR_LOAD_IN_PROGRESS if any is loading. */
     public CompletableFuture<ListGroupsResponseData> listGroups(List<String> statesFilter, List<String> typesFilter) {
-        ListGroupsResponseData resp = new ListGroupsResponseData().setErrorCode(Errors.NONE.code());
         if (!active) {
-            return CompletableFuture.completedFuture(resp);
+            return CompletableFuture.completedFuture(new ListGroupsResponseData().setErrorCode(Errors.NONE.code()));
         }
         List<CompletableFuture<List<ListGroupsResponseData.ListedGroup>>> parts = new ArrayList<>();
         for (int p = 0; p < shards.length; p++) {
@@ -263,20 +262,21 @@ public final class GroupCoordinator implements AutoCloseable {
             GroupAdmin admin = admins[p];
             CompletableFuture<List<ListGroupsResponseData.ListedGroup>> f = new CompletableFuture<>();
             parts.add(f);
-            submit(shard, f, () -> {
-                if (shard.status() == GroupShard.Status.ACTIVE) {
-                    f.complete(admin.list(statesFilter, typesFilter));
-                } else {
-                    resp.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
-                    f.complete(List.of());
-                }
-            });
+            // A shard still loading answers null (not an empty list).
+            submit(
+                    shard,
+                    f,
+                    () -> f.complete(
+                            shard.status() == GroupShard.Status.ACTIVE ? admin.list(statesFilter, typesFilter) : null));
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
                 .handle((v, e) -> {
+                    ListGroupsResponseData resp = new ListGroupsResponseData().setErrorCode(Errors.NONE.code());
                     for (CompletableFuture<List<ListGroupsResponseData.ListedGroup>> f : parts) {
                         if (f.isCompletedExceptionally()) {
                             resp.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
+                        } else if (f.join() == null) {
+                            resp.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
                         } else {
                             resp.groups().addAll(f.join());
                         }
