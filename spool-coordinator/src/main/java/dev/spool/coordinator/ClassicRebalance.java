@@ -579,14 +579,14 @@ final class ClassicRebalance {
             identities = List.of(new LeaveGroupRequestData.MemberIdentity().setMemberId(req.memberId()));
         }
         ClassicGroup group = shard.groups.get(req.groupId());
-        if (group == null || group.is(GroupState.DEAD)) {
-            return resp.setErrorCode(Errors.UNKNOWN_MEMBER_ID.code());
-        }
+        boolean unknownGroup = group == null || group.is(GroupState.DEAD);
         boolean removed = false;
         for (LeaveGroupRequestData.MemberIdentity id : identities) {
             Errors error = Errors.NONE;
             String memberId = id.memberId() == null ? "" : id.memberId();
-            if (id.groupInstanceId() != null) {
+            if (unknownGroup) {
+                error = Errors.UNKNOWN_MEMBER_ID;
+            } else if (id.groupInstanceId() != null) {
                 String current = group.staticMemberId(id.groupInstanceId());
                 if (current == null) {
                     error = Errors.UNKNOWN_MEMBER_ID;

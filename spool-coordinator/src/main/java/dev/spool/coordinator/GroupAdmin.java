@@ -60,13 +60,8 @@ final class GroupAdmin {
         DescribeGroupsResponseData.DescribedGroup d = new DescribeGroupsResponseData.DescribedGroup()
                 .setGroupId(groupId)
                 .setAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-        if (groupId == null || groupId.isEmpty()) {
-            return d.setErrorCode(Errors.INVALID_GROUP_ID.code())
-                    .setGroupState(GroupState.DEAD.kafkaName())
-                    .setProtocolType("")
-                    .setProtocolData("");
-        }
-        ClassicGroup g = shard.groups.get(groupId);
+        // As Kafka: an empty id is just a group that does not exist.
+        ClassicGroup g = groupId == null ? null : shard.groups.get(groupId);
         if (g == null || g.is(GroupState.DEAD) || g.protocolType == null) {
             d.setGroupState(GroupState.DEAD.kafkaName()).setProtocolType("").setProtocolData("");
             if (version >= 6) {
@@ -95,10 +90,7 @@ final class GroupAdmin {
     DeleteGroupsResponseData.DeletableGroupResult delete(String groupId) {
         DeleteGroupsResponseData.DeletableGroupResult r =
                 new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId);
-        if (groupId == null || groupId.isEmpty()) {
-            return r.setErrorCode(Errors.INVALID_GROUP_ID.code());
-        }
-        ClassicGroup g = shard.groups.get(groupId);
+        ClassicGroup g = groupId == null ? null : shard.groups.get(groupId);
         if (g == null || g.is(GroupState.DEAD) || g.protocolType == null) {
             return r.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code());
         }

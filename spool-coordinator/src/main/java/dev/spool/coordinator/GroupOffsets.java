@@ -123,10 +123,8 @@ final class GroupOffsets {
             String groupId, List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics) {
         OffsetFetchResponseData.OffsetFetchResponseGroup g =
                 new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(groupId);
-        if (groupId == null || groupId.isEmpty()) {
-            return g.setErrorCode(Errors.INVALID_GROUP_ID.code());
-        }
-        Map<String, Map<Integer, OffsetValue>> committed = shard.offsetsOf(groupId);
+        // As Kafka: an empty id is a group without offsets, not an error.
+        Map<String, Map<Integer, OffsetValue>> committed = shard.offsetsOf(groupId == null ? "" : groupId);
         if (topics == null) {
             for (Map.Entry<String, Map<Integer, OffsetValue>> t : committed.entrySet()) {
                 OffsetFetchResponseData.OffsetFetchResponseTopics rt =

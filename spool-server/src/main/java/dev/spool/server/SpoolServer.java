@@ -108,7 +108,7 @@ public final class SpoolServer implements AutoCloseable {
                     new ListGroupsHandler(groups),
                     new DescribeGroupsHandler(groups),
                     new DeleteGroupsHandler(groups),
-                    new OffsetDeleteHandler(groups)));
+                    new OffsetDeleteHandler(ctx, groups)));
             registryRef.set(registry);
             ServerConfig.Listener adv = config.advertisedListeners().get(0);
             // Until bound, a port-0 listener advertises the port it will get; set before accepting.

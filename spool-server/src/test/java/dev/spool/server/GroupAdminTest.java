@@ -28,7 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
-import org.apache.kafka.common.errors.InvalidGroupIdException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -169,8 +169,14 @@ class GroupAdminTest {
     void badGroupIds() throws Exception {
         assertThatThrownBy(() -> get(admin.deleteConsumerGroups(List.of("nope")).all()))
                 .hasCauseInstanceOf(GroupIdNotFoundException.class);
-        assertThatThrownBy(() -> get(admin.listConsumerGroupOffsets("").partitionsToOffsetAndMetadata()))
-                .hasCauseInstanceOf(InvalidGroupIdException.class);
+        // As Kafka 4.4 answers: an empty group id is a group without offsets.
+        assertThat(get(admin.listConsumerGroupOffsets("").partitionsToOffsetAndMetadata()))
+                .isEmpty();
+        // Offsets for a topic that does not exist are refused.
+        assertThatThrownBy(() -> get(admin.alterConsumerGroupOffsets(
+                                "g", Map.of(new TopicPartition("no-such-topic", 0), new OffsetAndMetadata(1)))
+                        .all()))
+                .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
         assertThatThrownBy(
                         () -> get(admin.describeConsumerGroups(List.of("nope")).all()))
                 .hasCauseInstanceOf(GroupIdNotFoundException.class);

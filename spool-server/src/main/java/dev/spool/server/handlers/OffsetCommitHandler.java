@@ -53,6 +53,35 @@ public final class OffsetCommitHandler extends AsyncHandler<OffsetCommitRequestD
             }
             request.setTopics(known);
         }
+        // As Kafka: partitions of topics (or partitions) that do not exist are refused one by one.
+        List<OffsetCommitRequestData.OffsetCommitRequestTopic> existing = new ArrayList<>();
+        for (OffsetCommitRequestData.OffsetCommitRequestTopic t : request.topics()) {
+            List<OffsetCommitRequestData.OffsetCommitRequestPartition> ok = new ArrayList<>();
+            OffsetCommitResponseData.OffsetCommitResponseTopic missing = null;
+            for (OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
+                if (broker.log(t.name(), p.partitionIndex()) != null) {
+                    ok.add(p);
+                    continue;
+                }
+                if (missing == null) {
+                    missing = new OffsetCommitResponseData.OffsetCommitResponseTopic()
+                            .setName(ctx.apiVersion() >= TOPIC_ID_VERSION ? "" : t.name())
+                            .setTopicId(t.topicId());
+                    unknown.add(missing);
+                }
+                missing.partitions()
+                        .add(new OffsetCommitResponseData.OffsetCommitResponsePartition()
+                                .setPartitionIndex(p.partitionIndex())
+                                .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()));
+            }
+            if (!ok.isEmpty()) {
+                existing.add(t.setPartitions(ok));
+            }
+        }
+        request.setTopics(existing);
+        if (existing.isEmpty() && !unknown.isEmpty()) {
+            return CompletableFuture.completedFuture(new OffsetCommitResponseData().setTopics(unknown));
+        }
         return groups.commitOffsets(request, ctx.apiVersion()).thenApply(r -> {
             if (ctx.apiVersion() >= TOPIC_ID_VERSION) {
                 for (OffsetCommitResponseData.OffsetCommitResponseTopic rt : r.topics()) {
