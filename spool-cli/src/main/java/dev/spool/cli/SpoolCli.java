@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServerCommand.class,
             TopicsCommand.class,
+            GroupsCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             DumpLogCommand.class,

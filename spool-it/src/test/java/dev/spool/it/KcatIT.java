@@ -124,12 +124,42 @@ class KcatIT {
                 codecs.add(RecordBatch.compressionCodec(records, pos));
             }
             // librdkafka sends a batch uncompressed when compressing would not make it smaller. Up to
-            // 2.11.0 it also gates lz4 on FindCoordinator v0, which this broker does not serve yet.
+            // 2.11.0 it also gates lz4 on FindCoordinator v0 (served since consumer groups exist).
             assertThat(codecs).isSubsetOf(0, codecId);
             if (mustCompress) {
                 assertThat(codecs).contains(codecId);
             }
         }
+    }
+
+    /**
+     * librdkafka's balanced consumer ({@code kcat -G}, the classic group protocol): reads everything,
+     * commits on exit, and a second run of the same group resumes after the committed offsets.
+     */
+    @Test
+    void balancedConsumerGroupCommitsAndResumes() throws Exception {
+        String topic = "kcat-group";
+        createTopic(topic, 3);
+        StringBuilder first = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            first.append(i % 3).append(":first-").append(i).append('\n');
+        }
+        kcat(first.toString(), "-P", "-t", topic, "-K:");
+        String out = kcat(
+                "", "-G", "kcat-g", topic, "-o", "beginning", "-e", "-f", "%s\\n", "-X", "auto.offset.reset=earliest");
+        assertThat(out.lines().filter(l -> l.startsWith("first-")).sorted().toList())
+                .hasSize(30)
+                .doesNotHaveDuplicates();
+
+        StringBuilder second = new StringBuilder();
+        for (int i = 0; i < 9; i++) {
+            second.append(i % 3).append(":second-").append(i).append('\n');
+        }
+        kcat(second.toString(), "-P", "-t", topic, "-K:");
+        String resumed = kcat("", "-G", "kcat-g", topic, "-e", "-f", "%s\\n");
+        assertThat(resumed.lines().filter(l -> !l.isBlank()).toList())
+                .hasSize(9)
+                .allMatch(l -> l.startsWith("second-"));
     }
 
     static void createTopic(String name, int partitions) throws Exception {

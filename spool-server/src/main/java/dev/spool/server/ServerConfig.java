@@ -12,6 +12,7 @@ import static dev.spool.common.config.ConfigDef.oneOf;
 import dev.spool.common.config.ConfigDef;
 import dev.spool.common.config.ConfigException;
 import dev.spool.common.config.ParsedConfig;
+import dev.spool.coordinator.GroupCoordinatorConfig;
 import dev.spool.protocol.record.RecordBatch;
 import dev.spool.storage.LogCleaner;
 import dev.spool.storage.LogConfig;
@@ -75,6 +76,16 @@ public final class ServerConfig {
     public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
+    public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
+    public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MAX_SIZE = "group.max.size";
+    public static final String GROUP_COORDINATOR_THREADS = "group.coordinator.threads";
 
     static final ConfigDef DEF = new ConfigDef()
             .define(NODE_ID, INT, "1", atLeast(0), "This broker's id")
@@ -172,7 +183,27 @@ public final class ServerConfig {
                     INT,
                     "600000",
                     atLeast(1),
-                    "Interval between checks for expired producer ids");
+                    "Interval between checks for expired producer ids")
+            .define(OFFSETS_TOPIC_NUM_PARTITIONS, INT, "50", atLeast(1), "Partitions of __consumer_offsets")
+            .define(OFFSETS_TOPIC_SEGMENT_BYTES, INT, "104857600", atLeast(1), "segment.bytes of __consumer_offsets")
+            .define(
+                    OFFSETS_RETENTION_MINUTES,
+                    INT,
+                    "10080",
+                    atLeast(1),
+                    "Committed offsets of empty groups expire after")
+            .define(OFFSETS_RETENTION_CHECK_INTERVAL_MS, LONG, "600000", atLeast(1), "Offset expiry check interval")
+            .define(OFFSET_METADATA_MAX_BYTES, INT, "4096", atLeast(0), "Largest offset commit metadata")
+            .define(GROUP_MIN_SESSION_TIMEOUT_MS, INT, "6000", atLeast(0), "Smallest session timeout a member may ask")
+            .define(
+                    GROUP_MAX_SESSION_TIMEOUT_MS,
+                    INT,
+                    "1800000",
+                    atLeast(0),
+                    "Largest session timeout a member may ask")
+            .define(GROUP_INITIAL_REBALANCE_DELAY_MS, INT, "3000", atLeast(0), "Wait for more members of a new group")
+            .define(GROUP_MAX_SIZE, INT, String.valueOf(Integer.MAX_VALUE), atLeast(1), "Most members in a group")
+            .define(GROUP_COORDINATOR_THREADS, INT, "4", atLeast(1), "Threads of the group coordinator");
 
     /** A listener: name, host and port (port 0 picks a free one). */
     public record Listener(String name, String host, int port) {}
@@ -304,6 +335,24 @@ public final class ServerConfig {
 
     public long producerIdExpirationCheckIntervalMs() {
         return parsed.getInt(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS);
+    }
+
+    /** The group coordinator's settings from the {@code group.*} and {@code offset(s).*} keys. */
+    public GroupCoordinatorConfig groupCoordinatorConfig() {
+        return new GroupCoordinatorConfig(
+                parsed.getInt(OFFSETS_TOPIC_NUM_PARTITIONS),
+                parsed.getInt(GROUP_MIN_SESSION_TIMEOUT_MS),
+                parsed.getInt(GROUP_MAX_SESSION_TIMEOUT_MS),
+                parsed.getInt(GROUP_INITIAL_REBALANCE_DELAY_MS),
+                parsed.getInt(GROUP_MAX_SIZE),
+                parsed.getInt(OFFSETS_RETENTION_MINUTES) * 60_000L,
+                parsed.getLong(OFFSETS_RETENTION_CHECK_INTERVAL_MS),
+                parsed.getInt(OFFSET_METADATA_MAX_BYTES),
+                parsed.getInt(GROUP_COORDINATOR_THREADS));
+    }
+
+    public int offsetsTopicSegmentBytes() {
+        return parsed.getInt(OFFSETS_TOPIC_SEGMENT_BYTES);
     }
 
     /** The given properties, as strings. */

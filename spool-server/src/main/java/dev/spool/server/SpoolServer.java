@@ -1,15 +1,27 @@
 package dev.spool.server;
 
 import dev.spool.common.Time;
+import dev.spool.coordinator.GroupCoordinator;
 import dev.spool.server.handlers.ApiVersionsHandler;
 import dev.spool.server.handlers.ClusterHandlers;
 import dev.spool.server.handlers.ConfigHandlers;
 import dev.spool.server.handlers.CreateTopicsHandler;
+import dev.spool.server.handlers.DeleteGroupsHandler;
+import dev.spool.server.handlers.DescribeGroupsHandler;
 import dev.spool.server.handlers.FetchHandler;
+import dev.spool.server.handlers.FindCoordinatorHandler;
+import dev.spool.server.handlers.HeartbeatHandler;
 import dev.spool.server.handlers.InitProducerIdHandler;
+import dev.spool.server.handlers.JoinGroupHandler;
+import dev.spool.server.handlers.LeaveGroupHandler;
+import dev.spool.server.handlers.ListGroupsHandler;
 import dev.spool.server.handlers.ListOffsetsHandler;
 import dev.spool.server.handlers.MetadataHandler;
+import dev.spool.server.handlers.OffsetCommitHandler;
+import dev.spool.server.handlers.OffsetDeleteHandler;
+import dev.spool.server.handlers.OffsetFetchHandler;
 import dev.spool.server.handlers.ProduceHandler;
+import dev.spool.server.handlers.SyncGroupHandler;
 import dev.spool.server.handlers.TopicAdminHandlers;
 import dev.spool.server.network.HandlerRegistry;
 import dev.spool.server.network.NettyServer;
@@ -32,6 +44,7 @@ public final class SpoolServer implements AutoCloseable {
     private final LocalMetadataQuorum quorum;
     private final TopicService topics;
     private final LogManager logManager;
+    private final GroupCoordinator groupCoordinator;
     private final NettyServer network;
     private final ServerConfig.Listener advertised;
 
@@ -39,11 +52,13 @@ public final class SpoolServer implements AutoCloseable {
             LocalMetadataQuorum quorum,
             TopicService topics,
             LogManager logManager,
+            GroupCoordinator groupCoordinator,
             NettyServer network,
             ServerConfig.Listener advertised) {
         this.quorum = quorum;
         this.topics = topics;
         this.logManager = logManager;
+        this.groupCoordinator = groupCoordinator;
         this.network = network;
         this.advertised = advertised;
     }
@@ -65,6 +80,7 @@ public final class SpoolServer implements AutoCloseable {
                 config.producerIdExpirationMs(), config.producerIdExpirationCheckIntervalMs());
         LocalMetadataQuorum quorum = null;
         TopicService topics = null;
+        GroupCoordinator groups = null;
         try {
             quorum = LocalMetadataQuorum.open(config.logDirs().get(0), LogEnv.of(time));
             topics = new TopicService(quorum, logManager, config);
@@ -73,6 +89,9 @@ public final class SpoolServer implements AutoCloseable {
             AtomicReference<ServerConfig.Listener> advertised = new AtomicReference<>();
             BrokerContext ctx = new BrokerContext(
                     config, clusterId, topics, logManager, time, new DelayedFetches(), advertised::get);
+            groups = GroupCoordinator.create(
+                    config.groupCoordinatorConfig(), new OffsetsTopicLog(ctx, config.offsetsTopicSegmentBytes()), time);
+            groups.startup();
             AtomicReference<HandlerRegistry> registryRef = new AtomicReference<>();
             HandlerRegistry registry = new HandlerRegistry(List.of(
                     new ApiVersionsHandler(registryRef::get),
@@ -89,7 +108,18 @@ public final class SpoolServer implements AutoCloseable {
                     new ClusterHandlers.DescribeCluster(ctx),
                     new ClusterHandlers.DeleteRecords(ctx),
                     new ClusterHandlers.DescribeLogDirs(ctx),
-                    new InitProducerIdHandler(new ProducerIdManager(quorum, config.nodeId()))));
+                    new InitProducerIdHandler(new ProducerIdManager(quorum, config.nodeId())),
+                    new FindCoordinatorHandler(ctx, groups),
+                    new JoinGroupHandler(groups),
+                    new SyncGroupHandler(groups),
+                    new HeartbeatHandler(groups),
+                    new LeaveGroupHandler(groups),
+                    new OffsetCommitHandler(ctx, groups),
+                    new OffsetFetchHandler(ctx, groups),
+                    new ListGroupsHandler(groups),
+                    new DescribeGroupsHandler(groups),
+                    new DeleteGroupsHandler(groups),
+                    new OffsetDeleteHandler(ctx, groups)));
             registryRef.set(registry);
             ServerConfig.Listener adv = config.advertisedListeners().get(0);
             // Until bound, a port-0 listener advertises the port it will get; set before accepting.
@@ -103,8 +133,11 @@ public final class SpoolServer implements AutoCloseable {
                     registry,
                     port -> advertised.set(
                             new ServerConfig.Listener(adv.name(), adv.host(), adv.port() == 0 ? port : adv.port())));
-            return new SpoolServer(quorum, topics, logManager, network, advertised.get());
+            return new SpoolServer(quorum, topics, logManager, groups, network, advertised.get());
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (groups != null) {
+                groups.close();
+            }
             if (topics != null) {
                 topics.close();
             }
@@ -129,6 +162,7 @@ public final class SpoolServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         network.close();
+        groupCoordinator.close();
         topics.close();
         try {
             quorum.close();

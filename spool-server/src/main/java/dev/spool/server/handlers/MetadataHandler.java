@@ -72,6 +72,11 @@ public final class MetadataHandler extends SimpleHandler<MetadataRequestData> {
         return data;
     }
 
+    /** Kafka's internal topics (coordinator state). */
+    static boolean isInternal(String topic) {
+        return topic.equals("__consumer_offsets") || topic.equals("__transaction_state");
+    }
+
     private MetadataResponseData.MetadataResponseTopic topic(String name, boolean autoCreate) throws Exception {
         MetadataResponseData.MetadataResponseTopic out = new MetadataResponseData.MetadataResponseTopic()
                 .setName(name)
@@ -90,7 +95,7 @@ public final class MetadataHandler extends SimpleHandler<MetadataRequestData> {
                 return out.setErrorCode(created.error().code());
             }
         }
-        out.setTopicId(BrokerContext.toKafka(topic.topicId())).setIsInternal(false);
+        out.setTopicId(BrokerContext.toKafka(topic.topicId())).setIsInternal(isInternal(name));
         for (int p = 0; p < topic.partitions(); p++) {
             out.partitions()
                     .add(new MetadataResponseData.MetadataResponsePartition()

@@ -1,0 +1,36 @@
+package dev.spool.coordinator;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Port: the partitions of {@code __consumer_offsets} as the coordinator needs them. The server
+ * implements it over its partition logs; tests use an in-memory list. Called only from the thread of
+ * the shard that owns the partition.
+ */
+public interface CoordinatorLog {
+
+    /** Failure to append or read; the coordinator answers a retriable error and changes nothing. */
+    final class CoordinatorLogException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public CoordinatorLogException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Makes sure the topic exists with {@code partitions} partitions (created compacted on first need,
+     * as Kafka does); returns false if it could not be created.
+     */
+    boolean ensureTopic(int partitions);
+
+    /** True if the topic exists. */
+    boolean topicExists();
+
+    /** Appends the records atomically (one batch) to {@code partition}. */
+    void append(int partition, List<CoordinatorRecord> records, long timestampMs) throws CoordinatorLogException;
+
+    /** Reads every record of {@code partition} from its start to its end, in offset order. */
+    void readAll(int partition, Consumer<CoordinatorRecord> sink) throws CoordinatorLogException;
+}

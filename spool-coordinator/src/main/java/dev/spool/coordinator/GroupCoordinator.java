@@ -1,0 +1,374 @@
+package dev.spool.coordinator;
+
+import dev.spool.common.Time;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.DescribeGroupsResponseData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.HeartbeatResponseData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupResponseData;
+import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group coordinator: one {@link GroupShard} per {@code __consumer_offsets} partition, a group
+ * living in partition {@code abs(groupId.hashCode()) % offsets.topic.num.partitions}. Each request is
+ * handed to its shard's thread and answered through the returned future (completed on that thread;
+ * callers must not block on it). Shards share {@code group.coordinator.threads} single-thread lanes.
+ *
+ * <p>Lifecycle: {@link #startup} loads every partition if the topic exists (requests for a partition
+ * still loading get COORDINATOR_LOAD_IN_PROGRESS); otherwise the topic is created on the first group
+ * request (as Kafka creates it on first need) and its empty partitions loaded. {@link #close} stops
+ * the lanes. Thread-safe.
+ */
+public final class GroupCoordinator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
+
+    /** Who sent a request (JoinGroup records it per member). */
+    public record Caller(String clientId, String clientHost, short apiVersion) {}
+
+    private final GroupCoordinatorConfig config;
+    private final CoordinatorLog log;
+    private final List<ScheduledThreadPoolExecutor> lanes = new ArrayList<>();
+    private final GroupShard[] shards;
+    private final ClassicRebalance[] rebalances;
+    private final GroupOffsets[] offsets;
+    private final GroupAdmin[] admins;
+    private volatile boolean active;
+
+    /** Production: shards on {@code config.threads()} single-thread lanes. */
+    public static GroupCoordinator create(GroupCoordinatorConfig config, CoordinatorLog log, Time time) {
+        List<ScheduledThreadPoolExecutor> lanes = new ArrayList<>();
+        for (int i = 0; i < config.threads(); i++) {
+            int lane = i;
+            ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "group-coordinator-" + lane);
+                t.setDaemon(true);
+                return t;
+            });
+            e.setRemoveOnCancelPolicy(true);
+            e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            lanes.add(e);
+        }
+        return new GroupCoordinator(
+                config, log, time, lanes, p -> new ExecutorShardScheduler(lanes.get(p % lanes.size())));
+    }
+
+    /** Tests: shards on the given schedulers (e.g. inline with a mock clock). */
+    public static GroupCoordinator create(
+            GroupCoordinatorConfig config, CoordinatorLog log, Time time, IntFunction<ShardScheduler> schedulers) {
+        return new GroupCoordinator(config, log, time, List.of(), schedulers);
+    }
+
+    private GroupCoordinator(
+            GroupCoordinatorConfig config,
+            CoordinatorLog log,
+            Time time,
+            List<ScheduledThreadPoolExecutor> lanes,
+            IntFunction<ShardScheduler> schedulers) {
+        this.config = config;
+        this.log = log;
+        this.lanes.addAll(lanes);
+        int n = config.offsetsTopicPartitions();
+        shards = new GroupShard[n];
+        rebalances = new ClassicRebalance[n];
+        offsets = new GroupOffsets[n];
+        admins = new GroupAdmin[n];
+        for (int p = 0; p < n; p++) {
+            shards[p] = new GroupShard(p, log, schedulers.apply(p), time, config);
+            rebalances[p] = new ClassicRebalance(shards[p]);
+            offsets[p] = new GroupOffsets(shards[p], rebalances[p]);
+            admins[p] = new GroupAdmin(shards[p]);
+        }
+    }
+
+    public GroupCoordinatorConfig config() {
+        return config;
+    }
+
+    /** Loads every partition in the background if {@code __consumer_offsets} exists. */
+    public void startup() {
+        if (log.topicExists()) {
+            activate();
+        }
+    }
+
+    /** Creates the topic if needed and loads its partitions; false if the topic could not be created. */
+    public synchronized boolean ensureActive() {
+        if (active) {
+            return true;
+        }
+        if (!log.ensureTopic(config.offsetsTopicPartitions())) {
+            return false;
+        }
+        activate();
+        return true;
+    }
+
+    private synchronized void activate() {
+        if (active) {
+            return;
+        }
+        active = true;
+        for (int p = 0; p < shards.length; p++) {
+            GroupShard shard = shards[p];
+            ClassicRebalance rebalance = rebalances[p];
+            shard.markLoading();
+            shard.scheduler.execute(() -> shard.load(rebalance));
+        }
+    }
+
+    public int partitionFor(String groupId) {
+        return config.partitionFor(groupId);
+    }
+
+    /**
+     * FindCoordinator's view of a group: NONE when its partition serves requests,
+     * COORDINATOR_LOAD_IN_PROGRESS while loading, COORDINATOR_NOT_AVAILABLE if the topic is missing.
+     */
+    public Errors coordinatorStatus(String groupId) {
+        if (!ensureActive()) {
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        return switch (shards[partitionFor(groupId == null ? "" : groupId)].status()) {
+            case ACTIVE -> Errors.NONE;
+            case LOADING, NOT_LOADED -> Errors.COORDINATOR_LOAD_IN_PROGRESS;
+            case FAILED -> Errors.COORDINATOR_NOT_AVAILABLE;
+        };
+    }
+
+    // ---- the APIs
+
+    public CompletableFuture<JoinGroupResponseData> joinGroup(Caller caller, JoinGroupRequestData req) {
+        return route(
+                req.groupId(),
+                p -> rebalances[p].join(
+                        new ClassicRebalance.Caller(caller.clientId(), caller.clientHost(), caller.apiVersion()), req),
+                e -> ClassicRebalance.joinError(req.memberId(), e));
+    }
+
+    public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData req) {
+        return route(req.groupId(), p -> rebalances[p].sync(req), ClassicRebalance::syncError);
+    }
+
+    public CompletableFuture<HeartbeatResponseData> heartbeat(HeartbeatRequestData req) {
+        return route(
+                req.groupId(),
+                p -> CompletableFuture.completedFuture(rebalances[p].heartbeat(req)),
+                e -> new HeartbeatResponseData().setErrorCode(e.code()));
+    }
+
+    public CompletableFuture<LeaveGroupResponseData> leaveGroup(LeaveGroupRequestData req, short version) {
+        return route(
+                req.groupId(),
+                p -> CompletableFuture.completedFuture(rebalances[p].leave(req, version)),
+                e -> new LeaveGroupResponseData().setErrorCode(e.code()));
+    }
+
+    /** OffsetCommit with topic names filled in (the server resolves topic ids first). */
+    public CompletableFuture<OffsetCommitResponseData> commitOffsets(OffsetCommitRequestData req, short version) {
+        return route(
+                req.groupId(),
+                p -> CompletableFuture.completedFuture(offsets[p].commit(req, version)),
+                e -> commitError(req, e));
+    }
+
+    private static OffsetCommitResponseData commitError(OffsetCommitRequestData req, Errors e) {
+        OffsetCommitResponseData resp = new OffsetCommitResponseData();
+        for (OffsetCommitRequestData.OffsetCommitRequestTopic t : req.topics()) {
+            OffsetCommitResponseData.OffsetCommitResponseTopic rt =
+                    new OffsetCommitResponseData.OffsetCommitResponseTopic()
+                            .setName(t.name())
+                            .setTopicId(t.topicId());
+            for (OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
+                rt.partitions()
+                        .add(new OffsetCommitResponseData.OffsetCommitResponsePartition()
+                                .setPartitionIndex(p.partitionIndex())
+                                .setErrorCode(e.code()));
+            }
+            resp.topics().add(rt);
+        }
+        return resp;
+    }
+
+    /** OffsetFetch for one group ({@code topics} null = every committed offset). */
+    public CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup> fetchOffsets(
+            String groupId, List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics) {
+        return route(
+                groupId,
+                p -> CompletableFuture.completedFuture(offsets[p].fetch(groupId, topics)),
+                e -> new OffsetFetchResponseData.OffsetFetchResponseGroup()
+                        .setGroupId(groupId)
+                        .setErrorCode(e.code()));
+    }
+
+    public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData req) {
+        return route(
+                req.groupId(),
+                p -> CompletableFuture.completedFuture(offsets[p].deleteOffsets(req)),
+                e -> new OffsetDeleteResponseData().setErrorCode(e.code()));
+    }
+
+    public CompletableFuture<DescribeGroupsResponseData.DescribedGroup> describeGroup(String groupId, short version) {
+        return route(
+                groupId,
+                p -> CompletableFuture.completedFuture(admins[p].describe(groupId, version)),
+                e -> new DescribeGroupsResponseData.DescribedGroup()
+                        .setGroupId(groupId)
+                        .setErrorCode(e.code())
+                        .setGroupState("")
+                        .setProtocolType("")
+                        .setProtocolData("")
+                        .setAuthorizedOperations(GroupAdmin.AUTHORIZED_OPERATIONS_OMITTED));
+    }
+
+    public CompletableFuture<DeleteGroupsResponseData.DeletableGroupResult> deleteGroup(String groupId) {
+        return route(
+                groupId,
+                p -> CompletableFuture.completedFuture(admins[p].delete(groupId)),
+                e -> new DeleteGroupsResponseData.DeletableGroupResult()
+                        .setGroupId(groupId)
+                        .setErrorCode(e.code()));
+    }
+
+    /** The groups of every loaded shard; the error is COORDINATOR_LOAD_IN_PROGRESS if any is loading. */
+    public CompletableFuture<ListGroupsResponseData> listGroups(List<String> statesFilter, List<String> typesFilter) {
+        if (!active) {
+            return CompletableFuture.completedFuture(new ListGroupsResponseData().setErrorCode(Errors.NONE.code()));
+        }
+        List<CompletableFuture<List<ListGroupsResponseData.ListedGroup>>> parts = new ArrayList<>();
+        for (int p = 0; p < shards.length; p++) {
+            GroupShard shard = shards[p];
+            GroupAdmin admin = admins[p];
+            CompletableFuture<List<ListGroupsResponseData.ListedGroup>> f = new CompletableFuture<>();
+            parts.add(f);
+            // A shard still loading answers null (not an empty list).
+            submit(
+                    shard,
+                    f,
+                    () -> f.complete(
+                            shard.status() == GroupShard.Status.ACTIVE ? admin.list(statesFilter, typesFilter) : null));
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+                .handle((v, e) -> {
+                    ListGroupsResponseData resp = new ListGroupsResponseData().setErrorCode(Errors.NONE.code());
+                    for (CompletableFuture<List<ListGroupsResponseData.ListedGroup>> f : parts) {
+                        if (f.isCompletedExceptionally()) {
+                            resp.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
+                        } else if (f.join() == null) {
+                            resp.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
+                        } else {
+                            resp.groups().addAll(f.join());
+                        }
+                    }
+                    return resp;
+                });
+    }
+
+    // ---- routing
+
+    private <T> CompletableFuture<T> route(
+            String groupId, Function<Integer, CompletableFuture<T>> command, Function<Errors, T> onError) {
+        if (groupId == null || groupId.isEmpty()) {
+            // Validated by the command itself (INVALID_GROUP_ID) on the shard a "" id maps to.
+            groupId = "";
+        }
+        if (!ensureActive()) {
+            return CompletableFuture.completedFuture(onError.apply(Errors.COORDINATOR_NOT_AVAILABLE));
+        }
+        int p = partitionFor(groupId);
+        GroupShard shard = shards[p];
+        GroupShard.Status status = shard.status();
+        if (status != GroupShard.Status.ACTIVE) {
+            return CompletableFuture.completedFuture(onError.apply(
+                    status == GroupShard.Status.FAILED
+                            ? Errors.COORDINATOR_NOT_AVAILABLE
+                            : Errors.COORDINATOR_LOAD_IN_PROGRESS));
+        }
+        CompletableFuture<T> out = new CompletableFuture<>();
+        submit(shard, out, () -> {
+            if (shard.status() != GroupShard.Status.ACTIVE) {
+                out.complete(onError.apply(Errors.COORDINATOR_NOT_AVAILABLE));
+                return;
+            }
+            try {
+                command.apply(p).whenComplete((r, e) -> {
+                    if (e != null) {
+                        LOG.error("group request failed", e);
+                        out.complete(onError.apply(Errors.UNKNOWN_SERVER_ERROR));
+                    } else {
+                        out.complete(r);
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.error("group request on __consumer_offsets-{} failed", p, e);
+                out.complete(onError.apply(Errors.UNKNOWN_SERVER_ERROR));
+            }
+        });
+        return out;
+    }
+
+    private static void submit(GroupShard shard, CompletableFuture<?> out, Runnable task) {
+        try {
+            shard.scheduler.execute(task);
+        } catch (RejectedExecutionException e) {
+            out.completeExceptionally(e);
+        }
+    }
+
+    /** Expires offsets on every shard now (tests; the shards also do it every check interval). */
+    public CompletableFuture<Integer> expireOffsetsNow() {
+        List<CompletableFuture<Integer>> parts = new ArrayList<>();
+        for (GroupShard shard : shards) {
+            CompletableFuture<Integer> f = new CompletableFuture<>();
+            parts.add(f);
+            submit(shard, f, () -> f.complete(shard.status() == GroupShard.Status.ACTIVE ? shard.expireOffsets() : 0));
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+                .thenApply(v -> parts.stream().mapToInt(CompletableFuture::join).sum());
+    }
+
+    @Override
+    public void close() {
+        for (GroupShard shard : shards) {
+            try {
+                shard.scheduler.execute(shard::unload);
+            } catch (RejectedExecutionException e) {
+                // already stopped
+            }
+        }
+        for (ScheduledThreadPoolExecutor e : lanes) {
+            e.shutdown();
+        }
+        for (ScheduledThreadPoolExecutor e : lanes) {
+            try {
+                if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
+                    e.shutdownNow();
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                e.shutdownNow();
+            }
+        }
+    }
+}

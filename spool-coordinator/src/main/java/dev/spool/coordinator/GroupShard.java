@@ -1,0 +1,337 @@
+package dev.spool.coordinator;
+
+import dev.spool.common.Time;
+import dev.spool.coordinator.OffsetsTopicLayout.GroupKey;
+import dev.spool.coordinator.OffsetsTopicLayout.GroupValue;
+import dev.spool.coordinator.OffsetsTopicLayout.MemberValue;
+import dev.spool.coordinator.OffsetsTopicLayout.OffsetKey;
+import dev.spool.coordinator.OffsetsTopicLayout.OffsetValue;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The groups and committed offsets of one {@code __consumer_offsets} partition, as an event-sourced
+ * shard: a command computes records and a response; {@link #write} appends the records to the
+ * partition and only then applies them through {@link #replay}, the one place persisted state
+ * (committed offsets, the group snapshot: generation, protocol, leader, members' assignments, group
+ * deletion) changes. Loading ({@link #load}) is the replay of the whole partition. The in-flight
+ * rebalance (members waiting for JoinGroup/SyncGroup answers, timers) is runtime state of
+ * {@link ClassicGroup}, as in Kafka, and is not persisted.
+ *
+ * <p>Lifecycle: {@link Status#NOT_LOADED} → {@link Status#LOADING} → {@link Status#ACTIVE} (or
+ * {@link Status#FAILED}). Thread-safety: every method runs on the shard's thread ({@link
+ * ShardScheduler}); only {@link #status()} may be read from other threads.
+ */
+final class GroupShard {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupShard.class);
+
+    /** The shard's lifecycle. */
+    enum Status {
+        NOT_LOADED,
+        LOADING,
+        ACTIVE,
+        FAILED
+    }
+
+    final int partition;
+    final CoordinatorLog log;
+    final ShardScheduler scheduler;
+    final Time time;
+    final GroupCoordinatorConfig config;
+    final Map<String, ClassicGroup> groups = new HashMap<>();
+    /** group → topic → partition → committed offset. */
+    final Map<String, Map<String, Map<Integer, OffsetValue>>> offsets = new HashMap<>();
+
+    private volatile Status status = Status.NOT_LOADED;
+    private boolean loading;
+    private ShardScheduler.Timer expiryTimer;
+
+    GroupShard(int partition, CoordinatorLog log, ShardScheduler scheduler, Time time, GroupCoordinatorConfig config) {
+        this.partition = partition;
+        this.log = log;
+        this.scheduler = scheduler;
+        this.time = time;
+        this.config = config;
+    }
+
+    Status status() {
+        return status;
+    }
+
+    void markLoading() {
+        status = Status.LOADING;
+    }
+
+    /** Replays the whole partition, then schedules the members' session timers and offset expiry. */
+    void load(ClassicRebalance rebalance) {
+        status = Status.LOADING;
+        loading = true;
+        long start = time.milliseconds();
+        int[] count = {0};
+        try {
+            log.readAll(partition, r -> {
+                count[0]++;
+                try {
+                    replay(r);
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("__consumer_offsets-{}: skipping an unreadable record: {}", partition, e.getMessage());
+                }
+            });
+        } catch (CoordinatorLog.CoordinatorLogException e) {
+            LOG.error("__consumer_offsets-{}: load failed", partition, e);
+            loading = false;
+            status = Status.FAILED;
+            return;
+        }
+        loading = false;
+        for (ClassicGroup g : groups.values()) {
+            for (ClassicMember m : g.members.values()) {
+                rebalance.scheduleHeartbeat(g, m);
+            }
+        }
+        scheduleExpiry();
+        status = Status.ACTIVE;
+        LOG.debug(
+                "__consumer_offsets-{}: loaded {} record(s), {} group(s) in {} ms",
+                partition,
+                count[0],
+                groups.size(),
+                time.milliseconds() - start);
+    }
+
+    /** Stops this shard's timers (the coordinator is closing or the shard resigns). */
+    void unload() {
+        if (expiryTimer != null) {
+            expiryTimer.cancel();
+        }
+        for (ClassicGroup g : groups.values()) {
+            g.cancelRebalanceTimer();
+            g.pendingTimers.values().forEach(ShardScheduler.Timer::cancel);
+            g.members.values().forEach(ClassicMember::cancelHeartbeat);
+        }
+    }
+
+    /**
+     * Appends {@code records} to the partition, then applies them. Returns false (nothing applied) if the
+     * append failed; the caller answers a retriable error.
+     */
+    boolean write(List<CoordinatorRecord> records) {
+        if (records.isEmpty()) {
+            return true;
+        }
+        try {
+            log.append(partition, records, time.milliseconds());
+        } catch (CoordinatorLog.CoordinatorLogException e) {
+            LOG.warn("__consumer_offsets-{}: append failed: {}", partition, e.getMessage());
+            return false;
+        }
+        for (CoordinatorRecord r : records) {
+            replay(r);
+        }
+        return true;
+    }
+
+    /** Applies one record: the only place persisted group and offset state changes. */
+    void replay(CoordinatorRecord record) {
+        OffsetsTopicLayout.Key key = OffsetsTopicLayout.decodeKey(record.key());
+        if (key instanceof OffsetKey k) {
+            if (record.value() == null) {
+                Map<String, Map<Integer, OffsetValue>> byTopic = offsets.get(k.group());
+                if (byTopic != null) {
+                    Map<Integer, OffsetValue> byPartition = byTopic.get(k.topic());
+                    if (byPartition != null) {
+                        byPartition.remove(k.partition());
+                        if (byPartition.isEmpty()) {
+                            byTopic.remove(k.topic());
+                        }
+                    }
+                    if (byTopic.isEmpty()) {
+                        offsets.remove(k.group());
+                    }
+                }
+            } else {
+                OffsetValue v = OffsetsTopicLayout.decodeOffsetValue(record.value());
+                offsets.computeIfAbsent(k.group(), g -> new TreeMap<>())
+                        .computeIfAbsent(k.topic(), t -> new TreeMap<>())
+                        .put(k.partition(), v);
+                // A commit for an unknown group creates a simple (memberless) group, as Kafka does.
+                groups.computeIfAbsent(k.group(), g -> {
+                    ClassicGroup simple = new ClassicGroup(g, time.milliseconds());
+                    simple.protocolType = "";
+                    return simple;
+                });
+            }
+        } else if (key instanceof GroupKey k) {
+            if (record.value() == null) {
+                ClassicGroup g = groups.remove(k.group());
+                if (g != null) {
+                    g.cancelRebalanceTimer();
+                    g.transitionTo(GroupState.DEAD, time.milliseconds(), "group deleted");
+                }
+            } else {
+                replayGroup(k.group(), OffsetsTopicLayout.decodeGroupValue(record.value()));
+            }
+        }
+    }
+
+    private void replayGroup(String groupId, GroupValue v) {
+        ClassicGroup g = groups.get(groupId);
+        if (loading || g == null) {
+            g = new ClassicGroup(groupId, v.currentStateTimestamp() >= 0 ? v.currentStateTimestamp() : -1);
+            for (MemberValue mv : v.members()) {
+                ClassicMember m = new ClassicMember(
+                        mv.memberId(),
+                        mv.groupInstanceId(),
+                        mv.clientId(),
+                        mv.clientHost(),
+                        mv.rebalanceTimeoutMs(),
+                        mv.sessionTimeoutMs(),
+                        v.protocolType(),
+                        List.of(new ClassicMember.Protocol(
+                                v.protocol() == null ? "" : v.protocol(), mv.subscription())));
+                m.assignment = mv.assignment();
+                g.add(m);
+            }
+            g.restoreState(v.members().isEmpty() ? GroupState.EMPTY : GroupState.STABLE, v.currentStateTimestamp());
+            ClassicGroup old = groups.put(groupId, g);
+            if (old != null) {
+                old.cancelRebalanceTimer();
+                old.members.values().forEach(ClassicMember::cancelHeartbeat);
+            }
+        } else {
+            // A live group: the snapshot's assignments take effect and a completing rebalance is done.
+            for (MemberValue mv : v.members()) {
+                ClassicMember m = g.member(mv.memberId());
+                if (m != null) {
+                    m.assignment = mv.assignment();
+                }
+            }
+            if (g.is(GroupState.COMPLETING_REBALANCE) && !v.members().isEmpty()) {
+                g.transitionTo(GroupState.STABLE, time.milliseconds(), "leader's assignment persisted");
+            }
+        }
+        g.generation = v.generation();
+        g.protocolType = v.protocolType();
+        g.protocolName = v.protocol();
+        g.leaderId = v.leader();
+    }
+
+    // ---- records
+
+    /** The group snapshot record of {@code g} with {@code assignments} (member id → bytes). */
+    static CoordinatorRecord groupRecord(ClassicGroup g, Map<String, byte[]> assignments, long nowMs) {
+        List<MemberValue> members = new ArrayList<>();
+        for (ClassicMember m : g.members.values()) {
+            byte[] sub = g.protocolName == null ? null : m.metadata(g.protocolName);
+            byte[] assignment = assignments.getOrDefault(m.memberId, m.assignment);
+            members.add(new MemberValue(
+                    m.memberId,
+                    m.groupInstanceId,
+                    m.clientId,
+                    m.clientHost,
+                    m.rebalanceTimeoutMs,
+                    m.sessionTimeoutMs,
+                    sub == null ? new byte[0] : sub,
+                    assignment == null ? new byte[0] : assignment));
+        }
+        GroupValue v = new GroupValue(
+                g.protocolType == null ? "" : g.protocolType, g.generation, g.protocolName, g.leaderId, nowMs, members);
+        return new CoordinatorRecord(OffsetsTopicLayout.groupKey(g.groupId), OffsetsTopicLayout.groupValue(v));
+    }
+
+    static CoordinatorRecord offsetRecord(String group, String topic, int partition, OffsetValue v) {
+        return new CoordinatorRecord(
+                OffsetsTopicLayout.offsetKey(group, topic, partition), OffsetsTopicLayout.offsetValue(v));
+    }
+
+    static CoordinatorRecord offsetTombstone(String group, String topic, int partition) {
+        return new CoordinatorRecord(OffsetsTopicLayout.offsetKey(group, topic, partition), null);
+    }
+
+    /** Tombstones for every offset of {@code group} and for the group itself. */
+    List<CoordinatorRecord> deletionRecords(String group) {
+        List<CoordinatorRecord> out = new ArrayList<>();
+        Map<String, Map<Integer, OffsetValue>> byTopic = offsets.getOrDefault(group, Map.of());
+        for (Map.Entry<String, Map<Integer, OffsetValue>> t : byTopic.entrySet()) {
+            for (Integer p : t.getValue().keySet()) {
+                out.add(offsetTombstone(group, t.getKey(), p));
+            }
+        }
+        out.add(new CoordinatorRecord(OffsetsTopicLayout.groupKey(group), null));
+        return out;
+    }
+
+    /** The committed offsets of {@code group} (topic → partition → value); empty if none. */
+    Map<String, Map<Integer, OffsetValue>> offsetsOf(String group) {
+        return offsets.getOrDefault(group, Map.of());
+    }
+
+    Collection<ClassicGroup> allGroups() {
+        return groups.values();
+    }
+
+    // ---- offset retention (offsets.retention.minutes)
+
+    private void scheduleExpiry() {
+        expiryTimer = scheduler.schedule(
+                () -> {
+                    expireOffsets();
+                    scheduleExpiry();
+                },
+                config.offsetsRetentionCheckIntervalMs());
+    }
+
+    /**
+     * Kafka's retention rule (KIP-211): offsets of an empty group expire {@code offsets.retention} after
+     * the group became empty (or after the commit, for a simple group); offsets of a live consumer group
+     * expire for topics it no longer subscribes to. An empty group left without offsets is deleted.
+     */
+    int expireOffsets() {
+        long now = time.milliseconds();
+        List<CoordinatorRecord> records = new ArrayList<>();
+        for (ClassicGroup g : new ArrayList<>(groups.values())) {
+            Map<String, Map<Integer, OffsetValue>> byTopic = offsets.getOrDefault(g.groupId, Map.of());
+            boolean empty = g.is(GroupState.EMPTY);
+            if (!empty && !"consumer".equals(g.protocolType)) {
+                continue;
+            }
+            java.util.Set<String> subscribed = empty ? java.util.Set.of() : g.subscribedTopics();
+            int expired = 0;
+            int total = 0;
+            for (Map.Entry<String, Map<Integer, OffsetValue>> t : byTopic.entrySet()) {
+                for (Map.Entry<Integer, OffsetValue> p : t.getValue().entrySet()) {
+                    total++;
+                    if (subscribed.contains(t.getKey())) {
+                        continue;
+                    }
+                    OffsetValue v = p.getValue();
+                    long base = empty && g.stateTimestampMs >= 0 && g.protocolType != null && !g.protocolType.isEmpty()
+                            ? g.stateTimestampMs
+                            : v.commitTimestamp();
+                    boolean due = v.expireTimestamp() >= 0
+                            ? now >= v.expireTimestamp()
+                            : now - base >= config.offsetsRetentionMs();
+                    if (due) {
+                        records.add(offsetTombstone(g.groupId, t.getKey(), p.getKey()));
+                        expired++;
+                    }
+                }
+            }
+            if (empty && expired == total && g.members.isEmpty() && g.pendingMembers.isEmpty()) {
+                records.add(new CoordinatorRecord(OffsetsTopicLayout.groupKey(g.groupId), null));
+            }
+        }
+        if (!records.isEmpty()) {
+            if (write(records)) {
+                LOG.info("__consumer_offsets-{}: expired {} record(s)", partition, records.size());
+            }
+        }
+        return records.size();
+    }
+}

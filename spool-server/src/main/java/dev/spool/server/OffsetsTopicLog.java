@@ -1,0 +1,150 @@
+package dev.spool.server;
+
+import dev.spool.common.TopicPartition;
+import dev.spool.coordinator.CoordinatorLog;
+import dev.spool.coordinator.CoordinatorRecord;
+import dev.spool.protocol.adapter.KafkaRecords;
+import dev.spool.protocol.record.BatchBuilder;
+import dev.spool.protocol.record.RecordBatch;
+import dev.spool.protocol.record.SimpleRecord;
+import dev.spool.storage.AppendResult;
+import dev.spool.storage.Log;
+import dev.spool.storage.LogConfig;
+import dev.spool.storage.LogOfflineException;
+import dev.spool.storage.ReadResult;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's {@link CoordinatorLog} port over the partition logs of {@code __consumer_offsets}:
+ * the topic is created compacted on first need; an append is one uncompressed v2 batch per call
+ * (atomic), after which the high watermark follows and waiting fetches wake; a read replays the
+ * partition from its log start to its end, batch by batch (control batches skipped). Thread-safe
+ * (the logs are).
+ */
+final class OffsetsTopicLog implements CoordinatorLog {
+    private static final Logger LOG = LoggerFactory.getLogger(OffsetsTopicLog.class);
+
+    static final String TOPIC = "__consumer_offsets";
+    /** Bytes read per step while loading. */
+    private static final int READ_CHUNK_BYTES = 1 << 20;
+
+    private final TopicService topics;
+    private final DelayedFetches delayedFetches;
+    private final BrokerContext broker;
+    private final int segmentBytes;
+
+    OffsetsTopicLog(BrokerContext broker, int segmentBytes) {
+        this.broker = broker;
+        this.topics = broker.topics();
+        this.delayedFetches = broker.delayedFetches();
+        this.segmentBytes = segmentBytes;
+    }
+
+    @Override
+    public boolean topicExists() {
+        return topics.image().topic(TOPIC) != null;
+    }
+
+    @Override
+    public boolean ensureTopic(int partitions) {
+        if (topicExists()) {
+            return true;
+        }
+        try {
+            TopicService.Outcome o = topics.createTopic(
+                    TOPIC,
+                    partitions,
+                    (short) 1,
+                    Map.of(
+                            LogConfig.CLEANUP_POLICY,
+                            LogConfig.POLICY_COMPACT,
+                            LogConfig.SEGMENT_BYTES,
+                            String.valueOf(segmentBytes)),
+                    false);
+            if (!o.ok() && !topicExists()) {
+                LOG.error("cannot create {}: {} {}", TOPIC, o.error(), o.message());
+                return false;
+            }
+            return true;
+        } catch (IOException e) {
+            LOG.error("cannot create {}", TOPIC, e);
+            return false;
+        }
+    }
+
+    private Log log(int partition) throws CoordinatorLogException {
+        Log log = broker.log(TOPIC, partition);
+        if (log == null) {
+            throw new CoordinatorLogException(TOPIC + "-" + partition + " does not exist", null);
+        }
+        return log;
+    }
+
+    @Override
+    public void append(int partition, List<CoordinatorRecord> records, long timestampMs)
+            throws CoordinatorLogException {
+        List<SimpleRecord> batch = new ArrayList<>(records.size());
+        for (CoordinatorRecord r : records) {
+            batch.add(new SimpleRecord(timestampMs, r.key(), r.value()));
+        }
+        Log log = log(partition);
+        try {
+            AppendResult result = log.appendAsLeader(BatchBuilder.build(batch), 0);
+            if (!result.ok()) {
+                throw new CoordinatorLogException(
+                        "append to " + TOPIC + "-" + partition + " refused: " + result.error() + " " + result.message(),
+                        null);
+            }
+            log.updateHighWatermark(log.logEndOffset());
+            delayedFetches.onAppend(new TopicPartition(TOPIC, partition));
+        } catch (LogOfflineException e) {
+            throw new CoordinatorLogException("append to " + TOPIC + "-" + partition + " failed", e);
+        }
+    }
+
+    @Override
+    public void readAll(int partition, Consumer<CoordinatorRecord> sink) throws CoordinatorLogException {
+        Log log = log(partition);
+        long end = log.logEndOffset();
+        long offset = log.logStartOffset();
+        try {
+            while (offset < end) {
+                ReadResult r = log.read(offset, READ_CHUNK_BYTES, end, true);
+                if (!r.ok() || r.sizeInBytes() == 0) {
+                    break;
+                }
+                ByteBuffer buf = r.slice().readFully();
+                int pos = buf.position();
+                long next = offset;
+                while (buf.limit() - pos >= RecordBatch.LOG_OVERHEAD) {
+                    int size = RecordBatch.sizeInBytes(buf, pos);
+                    if (size < RecordBatch.HEADER_SIZE || size > buf.limit() - pos) {
+                        break;
+                    }
+                    if (!RecordBatch.isControl(buf, pos)) {
+                        for (KafkaRecords.DecodedRecord rec : KafkaRecords.decodeBatch(buf, pos, size)) {
+                            if (rec.offset() >= offset && rec.key() != null) {
+                                sink.accept(new CoordinatorRecord(rec.key(), rec.value()));
+                            }
+                        }
+                    }
+                    next = RecordBatch.nextOffset(buf, pos);
+                    pos += size;
+                }
+                if (next <= offset) {
+                    break;
+                }
+                offset = next;
+            }
+        } catch (IOException e) {
+            throw new CoordinatorLogException("read of " + TOPIC + "-" + partition + " failed", e);
+        }
+    }
+}
