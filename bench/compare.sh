@@ -50,7 +50,10 @@ mkdir -p "$(dirname "$KHOME")"
 resolve broker "$KHOME/lib" -Dkafka.broker.version="$KAFKA_VERSION" \
   || { cat "$KHOME.broker.log" >&2; echo "could not resolve the Kafka $KAFKA_VERSION broker" >&2; exit 1; }
 if ! resolve tools "$KHOME/tools" -Dkafka.tools.version="$KAFKA_VERSION"; then
-  grep -q "Could not find artifact org.apache.kafka:kafka-tools" "$KHOME.tools.log" \
+  # Maven says "Could not find artifact" the first time and "... was not found in ... during a previous
+  # attempt" once the miss is cached in ~/.m2: both mean the release has no kafka-tools.
+  grep -Eq "Could not find artifact org.apache.kafka:kafka-tools|org.apache.kafka:kafka-tools:jar:[^ ]* was not found" \
+    "$KHOME.tools.log" \
     || { cat "$KHOME.tools.log" >&2; echo "could not resolve kafka-tools $KAFKA_VERSION" >&2; exit 1; }
   echo "note: kafka-tools $KAFKA_VERSION is not on Maven Central; using $KAFKA_TOOLS_FALLBACK for the tools" >&2
   resolve tools "$KHOME/tools" -Dkafka.tools.version="$KAFKA_TOOLS_FALLBACK" \

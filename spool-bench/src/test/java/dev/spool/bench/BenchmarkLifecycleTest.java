@@ -3,6 +3,7 @@ package dev.spool.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spool.storage.Log;
+import dev.spool.storage.LogCleaner;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -146,6 +147,23 @@ class BenchmarkLifecycleTest {
 
         bench.cleanUp();
         assertThat(logDir.getParent()).doesNotExist();
+    }
+
+    @Test
+    void cleanerCleansAFreshCopyOfTheDirtyLogEveryIteration() throws IOException {
+        CleanerBenchmark bench = new CleanerBenchmark();
+        bench.logMb = 2;
+        bench.uniquePercent = 10;
+        bench.writeDirtyLog();
+        for (int iteration = 0; iteration < 2; iteration++) {
+            bench.copyDirtyLog();
+            LogCleaner.Stats stats = bench.clean();
+            assertThat(stats.bytesAfter()).isLessThan(stats.bytesBefore() / 3);
+            assertThat(stats.recordsRetained()).isLessThanOrEqualTo(stats.recordsRead() / 10 + 1);
+            bench.closeLog(); // also fails unless the pass cleaned the whole log
+        }
+        bench.cleanUp();
+        assertThat(bench.dir()).doesNotExist();
     }
 
     private static List<String> indexFiles(Path logDir) throws IOException {

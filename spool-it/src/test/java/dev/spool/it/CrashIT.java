@@ -60,13 +60,8 @@ class CrashIT {
 
     /** Starts a broker JVM on {@code data}; returns its port once it is ready. */
     int startBroker(Path data, String name) throws Exception {
-        Map<String, String> props = new HashMap<>();
-        props.put(ServerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0");
-        props.put(ServerConfig.LOG_DIRS, data.toString());
-        props.put(ServerConfig.LOG_FLUSH_INTERVAL_MESSAGES, "1");
-        BrokerProcess broker = BrokerProcess.start(props, dir.resolve(name + ".out"));
-        processes.add(broker.process());
-        return broker.port();
+        return ChildBroker.start(
+                data, dir.resolve(name + ".out"), Map.of(ServerConfig.LOG_FLUSH_INTERVAL_MESSAGES, "1"), processes);
     }
 
     @Test

@@ -66,14 +66,11 @@ class IdempotentCrashIT {
     int startBroker(Path data, int port, String name) throws Exception {
         Map<String, String> props = new HashMap<>();
         props.put(ServerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:" + port);
-        props.put(ServerConfig.LOG_DIRS, data.toString());
         props.put(ServerConfig.LOG_SEGMENT_BYTES, String.valueOf(256 * 1024)); // several rolls: snapshots
         // An fsync between the append and the answer: a kill then often leaves a batch written but not
         // acknowledged, whose retry after the restart must be recognised as a duplicate.
         props.put(ServerConfig.LOG_FLUSH_INTERVAL_MESSAGES, "1");
-        BrokerProcess broker = BrokerProcess.start(props, dir.resolve(name + ".out"));
-        processes.add(broker.process());
-        return broker.port();
+        return ChildBroker.start(data, dir.resolve(name + ".out"), props, processes);
     }
 
     /** Restarts on the same port; retries if the port is not free yet right after the kill. */

@@ -1,6 +1,7 @@
 package dev.spool.server;
 
 import static dev.spool.common.config.ConfigDef.Type.BOOLEAN;
+import static dev.spool.common.config.ConfigDef.Type.DOUBLE;
 import static dev.spool.common.config.ConfigDef.Type.INT;
 import static dev.spool.common.config.ConfigDef.Type.LIST;
 import static dev.spool.common.config.ConfigDef.Type.LONG;
@@ -11,7 +12,10 @@ import static dev.spool.common.config.ConfigDef.oneOf;
 import dev.spool.common.config.ConfigDef;
 import dev.spool.common.config.ConfigException;
 import dev.spool.common.config.ParsedConfig;
+import dev.spool.protocol.record.RecordBatch;
+import dev.spool.storage.LogCleaner;
 import dev.spool.storage.LogConfig;
+import dev.spool.storage.LogManager;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -51,6 +55,24 @@ public final class ServerConfig {
     public static final String LOG_INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
     public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
     public static final String LOG_SEGMENT_DELETE_DELAY_MS = "log.segment.delete.delay.ms";
+    public static final String LOG_ROLL_JITTER_MS = "log.roll.jitter.ms";
+    public static final String LOG_ROLL_JITTER_HOURS = "log.roll.jitter.hours";
+    public static final String LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "log.message.timestamp.before.max.ms";
+    public static final String LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS = "log.message.timestamp.after.max.ms";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
+    public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_LOAD_FACTOR = "log.cleaner.io.buffer.load.factor";
+    public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
+    public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
+    public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
+    public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
 
@@ -86,6 +108,59 @@ public final class ServerConfig {
                     oneOf("CreateTime", "LogAppendTime"),
                     "message.timestamp.type")
             .define(LOG_SEGMENT_DELETE_DELAY_MS, LONG, "60000", atLeast(0), "file.delete.delay.ms")
+            .define(LOG_ROLL_JITTER_MS, LONG, null, atLeast(0), "segment.jitter.ms")
+            .define(LOG_ROLL_JITTER_HOURS, INT, "0", atLeast(0), "segment.jitter.ms in hours")
+            .define(
+                    LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS,
+                    LONG,
+                    String.valueOf(Long.MAX_VALUE),
+                    atLeast(0),
+                    "message.timestamp.before.max.ms")
+            .define(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS, LONG, "3600000", atLeast(0), "message.timestamp.after.max.ms")
+            .define(MIN_INSYNC_REPLICAS, INT, "1", atLeast(1), "min.insync.replicas")
+            .define(UNCLEAN_LEADER_ELECTION_ENABLE, BOOLEAN, "false", "unclean.leader.election.enable")
+            .define(LOG_CLEANUP_POLICY, LIST, "delete", "cleanup.policy")
+            .define(LOG_CLEANER_ENABLE, BOOLEAN, "true", "Run the log cleaner (compacted topics)")
+            .define(LOG_CLEANER_THREADS, INT, "1", atLeast(1), "Log cleaner threads")
+            .define(
+                    LOG_CLEANER_DEDUPE_BUFFER_SIZE,
+                    LONG,
+                    String.valueOf(LogCleaner.Config.DEFAULT_DEDUPE_BUFFER_BYTES),
+                    atLeast(1),
+                    "Memory of the cleaners' key maps, shared by the threads")
+            .define(
+                    LOG_CLEANER_IO_BUFFER_SIZE,
+                    INT,
+                    String.valueOf(LogCleaner.Config.DEFAULT_IO_BUFFER_BYTES),
+                    atLeast(RecordBatch.HEADER_SIZE),
+                    "Read buffer of a cleaner pass")
+            .define(
+                    LOG_CLEANER_IO_BUFFER_LOAD_FACTOR,
+                    DOUBLE,
+                    "0.9",
+                    v -> (Double) v > 0 && (Double) v <= 1 ? null : "Value must be in (0, 1]",
+                    "How full a cleaner key map may get")
+            .define(
+                    LOG_CLEANER_IO_MAX_BYTES_PER_SECOND,
+                    DOUBLE,
+                    String.valueOf(Double.MAX_VALUE),
+                    v -> (Double) v > 0 ? null : "Value must be positive",
+                    "Read + write rate limit of all cleaner threads")
+            .define(LOG_CLEANER_BACKOFF_MS, LONG, "15000", atLeast(0), "Pause when no log needs cleaning")
+            .define(
+                    LOG_CLEANER_MIN_CLEANABLE_RATIO,
+                    DOUBLE,
+                    "0.5",
+                    ConfigDef.between(0, 1),
+                    "min.cleanable.dirty.ratio")
+            .define(LOG_CLEANER_MIN_COMPACTION_LAG_MS, LONG, "0", atLeast(0), "min.compaction.lag.ms")
+            .define(
+                    LOG_CLEANER_MAX_COMPACTION_LAG_MS,
+                    LONG,
+                    String.valueOf(Long.MAX_VALUE),
+                    atLeast(1),
+                    "max.compaction.lag.ms")
+            .define(LOG_CLEANER_DELETE_RETENTION_MS, LONG, "86400000", atLeast(0), "delete.retention.ms")
             .define(
                     PRODUCER_ID_EXPIRATION_MS,
                     INT,
@@ -115,6 +190,7 @@ public final class ServerConfig {
         ServerConfig c = new ServerConfig(DEF.parseWarningUnknown(props), Map.copyOf(props));
         c.listeners(); // validate now
         c.defaultLogConfig();
+        c.cleanerConfig();
         return c;
     }
 
@@ -201,6 +277,35 @@ public final class ServerConfig {
         return parsed.getInt(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS);
     }
 
+    /** Kafka's {@code log.cleaner.backoff.ms}. */
+    public long cleanerBackoffMs() {
+        return parsed.getLong(LOG_CLEANER_BACKOFF_MS);
+    }
+
+    /** Whether the cleaner threads run ({@code log.cleaner.enable}). */
+    public LogManager.CleanerState cleanerState() {
+        return parsed.getBoolean(LOG_CLEANER_ENABLE)
+                ? LogManager.CleanerState.ENABLED
+                : LogManager.CleanerState.DISABLED;
+    }
+
+    /** The cleaner's {@code log.cleaner.*} settings. */
+    public LogCleaner.Config cleanerConfig() {
+        try {
+            return new LogCleaner.Config(
+                    parsed.getLong(LOG_CLEANER_DEDUPE_BUFFER_SIZE),
+                    parsed.getDouble(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR),
+                    parsed.getInt(LOG_CLEANER_THREADS),
+                    parsed.getDouble(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND),
+                    parsed.getInt(LOG_CLEANER_IO_BUFFER_SIZE));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(
+                    LOG_CLEANER_DEDUPE_BUFFER_SIZE,
+                    String.valueOf(parsed.getLong(LOG_CLEANER_DEDUPE_BUFFER_SIZE)),
+                    e.getMessage());
+        }
+    }
+
     /** The given properties, as strings. */
     public Map<String, String> originals() {
         return originals;
@@ -214,6 +319,43 @@ public final class ServerConfig {
     /** Topic-level defaults derived from the broker's {@code log.*} keys (Kafka's precedence rules). */
     public LogConfig defaultLogConfig() {
         return LogConfig.from(topicDefaults());
+    }
+
+    /**
+     * Topic config key → the broker keys that set its default, most specific first (Kafka's synonyms;
+     * e.g. {@code retention.ms} ← {@code log.retention.ms}, {@code .minutes}, {@code .hours}).
+     */
+    public static final Map<String, List<String>> TOPIC_SYNONYMS = Map.ofEntries(
+            Map.entry(LogConfig.SEGMENT_BYTES, List.of(LOG_SEGMENT_BYTES)),
+            Map.entry(LogConfig.SEGMENT_MS, List.of(LOG_ROLL_MS, LOG_ROLL_HOURS)),
+            Map.entry(LogConfig.SEGMENT_JITTER_MS, List.of(LOG_ROLL_JITTER_MS, LOG_ROLL_JITTER_HOURS)),
+            Map.entry(LogConfig.SEGMENT_INDEX_BYTES, List.of(LOG_INDEX_SIZE_MAX_BYTES)),
+            Map.entry(LogConfig.INDEX_INTERVAL_BYTES, List.of(LOG_INDEX_INTERVAL_BYTES)),
+            Map.entry(LogConfig.MAX_MESSAGE_BYTES, List.of(MESSAGE_MAX_BYTES)),
+            Map.entry(LogConfig.MESSAGE_TIMESTAMP_TYPE, List.of(LOG_MESSAGE_TIMESTAMP_TYPE)),
+            Map.entry(LogConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS, List.of(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS)),
+            Map.entry(LogConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS, List.of(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS)),
+            Map.entry(LogConfig.RETENTION_MS, List.of(LOG_RETENTION_MS, LOG_RETENTION_MINUTES, LOG_RETENTION_HOURS)),
+            Map.entry(LogConfig.RETENTION_BYTES, List.of(LOG_RETENTION_BYTES)),
+            Map.entry(LogConfig.FLUSH_MESSAGES, List.of(LOG_FLUSH_INTERVAL_MESSAGES)),
+            Map.entry(LogConfig.FLUSH_MS, List.of(LOG_FLUSH_INTERVAL_MS)),
+            Map.entry(LogConfig.FILE_DELETE_DELAY_MS, List.of(LOG_SEGMENT_DELETE_DELAY_MS)),
+            Map.entry(LogConfig.CLEANUP_POLICY, List.of(LOG_CLEANUP_POLICY)),
+            Map.entry(LogConfig.DELETE_RETENTION_MS, List.of(LOG_CLEANER_DELETE_RETENTION_MS)),
+            Map.entry(LogConfig.MIN_COMPACTION_LAG_MS, List.of(LOG_CLEANER_MIN_COMPACTION_LAG_MS)),
+            Map.entry(LogConfig.MAX_COMPACTION_LAG_MS, List.of(LOG_CLEANER_MAX_COMPACTION_LAG_MS)),
+            Map.entry(LogConfig.MIN_CLEANABLE_DIRTY_RATIO, List.of(LOG_CLEANER_MIN_CLEANABLE_RATIO)),
+            Map.entry(LogConfig.MIN_INSYNC_REPLICAS, List.of(MIN_INSYNC_REPLICAS)),
+            Map.entry(LogConfig.UNCLEAN_LEADER_ELECTION_ENABLE, List.of(UNCLEAN_LEADER_ELECTION_ENABLE)));
+
+    /** The broker key set in the properties that gives {@code topicKey} its default, or null. */
+    public String staticSynonym(String topicKey) {
+        for (String k : TOPIC_SYNONYMS.getOrDefault(topicKey, List.of())) {
+            if (originals.containsKey(k)) {
+                return k;
+            }
+        }
+        return null;
     }
 
     /** Topic config names mapped to the broker-level default values. */
@@ -234,6 +376,25 @@ public final class ServerConfig {
         m.put(LogConfig.MAX_MESSAGE_BYTES, String.valueOf(parsed.getInt(MESSAGE_MAX_BYTES)));
         m.put(LogConfig.MESSAGE_TIMESTAMP_TYPE, parsed.getString(LOG_MESSAGE_TIMESTAMP_TYPE));
         m.put(LogConfig.FILE_DELETE_DELAY_MS, String.valueOf(parsed.getLong(LOG_SEGMENT_DELETE_DELAY_MS)));
+        m.put(LogConfig.CLEANUP_POLICY, String.join(",", parsed.getList(LOG_CLEANUP_POLICY)));
+        Long jitterMs = (Long) parsed.values().get(LOG_ROLL_JITTER_MS);
+        m.put(
+                LogConfig.SEGMENT_JITTER_MS,
+                String.valueOf(jitterMs != null ? jitterMs : parsed.getInt(LOG_ROLL_JITTER_HOURS) * 3_600_000L));
+        m.put(
+                LogConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS,
+                String.valueOf(parsed.getLong(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS)));
+        m.put(
+                LogConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS,
+                String.valueOf(parsed.getLong(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS)));
+        m.put(LogConfig.MIN_INSYNC_REPLICAS, String.valueOf(parsed.getInt(MIN_INSYNC_REPLICAS)));
+        m.put(
+                LogConfig.UNCLEAN_LEADER_ELECTION_ENABLE,
+                String.valueOf(parsed.getBoolean(UNCLEAN_LEADER_ELECTION_ENABLE)));
+        m.put(LogConfig.MIN_CLEANABLE_DIRTY_RATIO, String.valueOf(parsed.getDouble(LOG_CLEANER_MIN_CLEANABLE_RATIO)));
+        m.put(LogConfig.MIN_COMPACTION_LAG_MS, String.valueOf(parsed.getLong(LOG_CLEANER_MIN_COMPACTION_LAG_MS)));
+        m.put(LogConfig.MAX_COMPACTION_LAG_MS, String.valueOf(parsed.getLong(LOG_CLEANER_MAX_COMPACTION_LAG_MS)));
+        m.put(LogConfig.DELETE_RETENTION_MS, String.valueOf(parsed.getLong(LOG_CLEANER_DELETE_RETENTION_MS)));
         return m;
     }
 

@@ -56,7 +56,10 @@ public final class SpoolServer implements AutoCloseable {
                         config.defaultLogConfig(),
                         config.retentionCheckIntervalMs(),
                         1_000L,
-                        60_000L),
+                        60_000L,
+                        config.cleanerBackoffMs(),
+                        config.cleanerState(),
+                        config.cleanerConfig()),
                 time);
         logManager.scheduleProducerExpiration(
                 config.producerIdExpirationMs(), config.producerIdExpirationCheckIntervalMs());

@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,12 @@ public final class TopicService {
     private final LogManager logManager;
     private final ServerConfig config;
     private final ExecutorService logCreator;
+    /**
+     * Serializes topic changes and log creation. Fair: the background creator takes it once per log, and
+     * an unfair lock would let it take it back at once, log after log, while a CreateTopics waits.
+     */
+    private final ReentrantLock mutations = new ReentrantLock(true);
+
     private volatile boolean closed;
 
     TopicService(MetadataQuorum quorum, LogManager logManager, ServerConfig config) {
@@ -122,30 +129,50 @@ public final class TopicService {
     /** Checks topic config overrides; null if fine, else the reason (names key and value). */
     public String validateConfigs(Map<String, String> overrides) {
         for (String key : overrides.keySet()) {
-            if (!LogConfig.DEF.keys().containsKey(key) && !PASSIVE_TOPIC_DEFAULTS.containsKey(key)) {
+            if (!LogConfig.DEF.keys().containsKey(key)) {
                 return "Unknown topic config name: " + key;
             }
         }
         try {
             logConfig(overrides);
-            return null;
         } catch (ConfigException e) {
             return e.getMessage();
         }
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            String refused = unsupported(e.getKey(), e.getValue().trim());
+            if (refused != null) {
+                return e.getKey() + "=" + e.getValue() + " is not supported: " + refused;
+            }
+        }
+        return null;
     }
 
-    /** Topic keys Kafka accepts that Spool stores and reports but does not act on yet, with Kafka's defaults. */
-    public static final Map<String, String> PASSIVE_TOPIC_DEFAULTS = Map.ofEntries(
-            Map.entry("compression.type", "producer"),
-            Map.entry("min.insync.replicas", "1"),
-            Map.entry("unclean.leader.election.enable", "false"),
-            Map.entry("message.timestamp.before.max.ms", String.valueOf(Long.MAX_VALUE)),
-            Map.entry("message.timestamp.after.max.ms", "3600000"),
-            Map.entry("preallocate", "false"),
-            Map.entry("segment.jitter.ms", "0"),
-            Map.entry("local.retention.ms", "-2"),
-            Map.entry("local.retention.bytes", "-2"),
-            Map.entry("remote.storage.enable", "false"));
+    /**
+     * Topic config values Kafka accepts that Spool refuses (INVALID_CONFIG) because it cannot honour
+     * them; null if the value is fine. Every other key of {@link LogConfig#DEF} is either acted on or
+     * has no effect on a single node (see the README's topic-config table).
+     */
+    static String unsupported(String key, String value) {
+        switch (key) {
+            case LogConfig.COMPRESSION_TYPE:
+                return value.equals("producer")
+                        ? null
+                        : "Spool stores batches as their producer compressed them and never recompresses"
+                                + " (only compression.type=producer)";
+            case LogConfig.PREALLOCATE:
+                return value.equalsIgnoreCase("false") ? null : "Spool segment files grow as they are written";
+            case LogConfig.REMOTE_STORAGE_ENABLE:
+                return value.equalsIgnoreCase("false") ? null : "Spool has no tiered storage";
+            case LogConfig.MAX_DECOMPRESSED_MESSAGE_BYTES:
+                return value.equals(LogConfig.DEF.keys().get(key).defaultValue().toString())
+                        ? null
+                        : "Spool's produce path never decompresses a batch, so it cannot bound its decompressed"
+                                + " size (only the default "
+                                + LogConfig.DEF.keys().get(key).defaultValue() + ")";
+            default:
+                return null;
+        }
+    }
 
     /** Every topic config key with its effective value for a topic with these overrides. */
     public Map<String, String> effectiveTopicConfigs(Map<String, String> overrides) {
@@ -159,14 +186,24 @@ public final class TopicService {
                                     ",", list.stream().map(String::valueOf).toList())
                             : String.valueOf(v));
         }
-        all.putAll(PASSIVE_TOPIC_DEFAULTS);
         all.putAll(config.topicDefaults());
         all.putAll(overrides);
         return all;
     }
 
     /** Creates a topic and its logs. {@code partitions}/{@code replicationFactor} of -1 take the defaults. */
-    public synchronized Outcome createTopic(
+    public Outcome createTopic(
+            String name, int partitions, short replicationFactor, Map<String, String> configs, boolean validateOnly)
+            throws IOException {
+        mutations.lock();
+        try {
+            return createTopicLocked(name, partitions, replicationFactor, configs, validateOnly);
+        } finally {
+            mutations.unlock();
+        }
+    }
+
+    private Outcome createTopicLocked(
             String name, int partitions, short replicationFactor, Map<String, String> configs, boolean validateOnly)
             throws IOException {
         String bad = validateTopicName(name);
@@ -213,7 +250,16 @@ public final class TopicService {
     }
 
     /** Grows a topic to {@code newCount} partitions. */
-    public synchronized Outcome createPartitions(String name, int newCount, boolean validateOnly) throws IOException {
+    public Outcome createPartitions(String name, int newCount, boolean validateOnly) throws IOException {
+        mutations.lock();
+        try {
+            return createPartitionsLocked(name, newCount, validateOnly);
+        } finally {
+            mutations.unlock();
+        }
+    }
+
+    private Outcome createPartitionsLocked(String name, int newCount, boolean validateOnly) throws IOException {
         TopicImage topic = quorum.image().topic(name);
         if (topic == null) {
             return new Outcome(Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + name + "' does not exist.");
@@ -239,7 +285,16 @@ public final class TopicService {
     }
 
     /** Deletes a topic and its logs. */
-    public synchronized Outcome deleteTopic(String name) throws IOException {
+    public Outcome deleteTopic(String name) throws IOException {
+        mutations.lock();
+        try {
+            return deleteTopicLocked(name);
+        } finally {
+            mutations.unlock();
+        }
+    }
+
+    private Outcome deleteTopicLocked(String name) throws IOException {
         TopicImage topic = quorum.image().topic(name);
         if (topic == null) {
             return new Outcome(Errors.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.");
@@ -256,7 +311,17 @@ public final class TopicService {
      * Sets ({@code value} non-null) or removes topic config keys; validates the result first, and
      * applies it to the live logs.
      */
-    public synchronized Outcome alterTopicConfigs(
+    public Outcome alterTopicConfigs(String name, Map<String, String> changes, boolean replaceAll, boolean validateOnly)
+            throws IOException {
+        mutations.lock();
+        try {
+            return alterTopicConfigsLocked(name, changes, replaceAll, validateOnly);
+        } finally {
+            mutations.unlock();
+        }
+    }
+
+    private Outcome alterTopicConfigsLocked(
             String name, Map<String, String> changes, boolean replaceAll, boolean validateOnly) throws IOException {
         TopicImage topic = quorum.image().topic(name);
         if (topic == null) {
@@ -343,7 +408,16 @@ public final class TopicService {
      * exists with that id and partition but its log does not yet: null if the topic or partition is
      * gone. Serialized with topic deletion, so a deleted topic never gets a log back.
      */
-    public synchronized Log createLogIfMissing(String name, UUID topicId, int partition) throws IOException {
+    public Log createLogIfMissing(String name, UUID topicId, int partition) throws IOException {
+        mutations.lock();
+        try {
+            return createLogIfMissingLocked(name, topicId, partition);
+        } finally {
+            mutations.unlock();
+        }
+    }
+
+    private Log createLogIfMissingLocked(String name, UUID topicId, int partition) throws IOException {
         TopicImage topic = quorum.image().topic(name);
         if (topic == null || !topic.topicId().equals(topicId) || partition >= topic.partitions()) {
             return null;

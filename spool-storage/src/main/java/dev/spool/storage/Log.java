@@ -246,33 +246,44 @@ public final class Log implements AutoCloseable {
     }
 
     /**
-     * Swaps {@code cleaned} (files ending {@code .cleaned}, complete and flushed) in for {@code old}:
-     * renames the cleaned files to {@code .swap} (from here on a crash completes the swap on load),
-     * renames the old files to {@code .deleted}, puts the new segment in the map, then renames the
-     * {@code .swap} files to their final names. Refuses (returns false, deleting the cleaned files) if
-     * {@code old} is no longer a non-active segment of this log or the log was truncated since the
+     * Swaps {@code cleaned} (files ending {@code .cleaned}, complete and flushed, based at the first
+     * old segment's base) in for the adjacent segments {@code olds}: renames the cleaned files to
+     * {@code .swap} (from here on a crash completes the swap on load), renames the old segments' files
+     * to {@code .deleted}, replaces them in the map by the new segment, then renames the {@code .swap}
+     * files to their final names. Refuses (returns false, deleting the cleaned files) if an old
+     * segment is no longer a non-active segment of this log or the log was truncated since the
      * snapshot numbered {@code truncationsAtSnapshot}.
      */
-    boolean replaceSegment(LogSegment old, LogSegment cleaned, int truncationsAtSnapshot) throws IOException {
+    boolean replaceSegments(List<LogSegment> olds, LogSegment cleaned, int truncationsAtSnapshot) throws IOException {
         lock.lock();
         try {
             checkOnline();
-            if (segments.get(old.baseOffset()) != old
-                    || old == activeSegment
-                    || truncations != truncationsAtSnapshot
-                    || cleaned.baseOffset() != old.baseOffset()) {
+            boolean current = truncations == truncationsAtSnapshot
+                    && !olds.isEmpty()
+                    && cleaned.baseOffset() == olds.get(0).baseOffset();
+            for (LogSegment old : olds) {
+                current &= segments.get(old.baseOffset()) == old && old != activeSegment;
+            }
+            if (!current) {
                 cleaned.deleteFiles();
                 return false;
             }
             try {
                 cleaned.changeFileSuffixes(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX);
-                old.renameForDeletion();
+                for (LogSegment old : olds) {
+                    old.renameForDeletion();
+                }
+                // Put first (it replaces the first old one), then drop the others: a lock-free reader
+                // always finds a segment holding its offset, old or new.
                 segments.put(cleaned.baseOffset(), cleaned);
+                for (LogSegment old : olds.subList(1, olds.size())) {
+                    segments.remove(old.baseOffset());
+                }
                 cleaned.changeFileSuffixes(LogSegment.SWAP_SUFFIX, "");
             } catch (IOException e) {
                 throw markOffline("segment swap in " + topicPartition, e);
             }
-            scheduleFileDeletion(List.of(old));
+            scheduleFileDeletion(olds);
             return true;
         } finally {
             lock.unlock();
@@ -292,6 +303,10 @@ public final class Log implements AutoCloseable {
         BatchValidator.Result v = BatchValidator.validate(batches, cfg.maxMessageBytes());
         if (!v.ok()) {
             return AppendResult.failed(v.error(), v.message(), logStartOffset);
+        }
+        String badTimestamp = TimestampBounds.check(batches, cfg, time.milliseconds());
+        if (badTimestamp != null) {
+            return AppendResult.failed(BatchError.INVALID_TIMESTAMP, badTimestamp, logStartOffset);
         }
         if (batches.remaining() > cfg.segmentBytes()) {
             return AppendResult.failed(

@@ -11,9 +11,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,17 +34,21 @@ import org.slf4j.LoggerFactory;
  *       uncleanable offset = min(active segment's base, high watermark, first segment holding a record
  *       younger than {@code min.compaction.lag.ms}). The <i>dirty</i> part starts at the offset in this
  *       log directory's {@value #CHECKPOINT_FILE} file (Kafka's name and format), or the log start.
- *   <li>A key → latest offset map is built over the dirty part, record by record. It holds at most
- *       {@code maxMapEntries} keys; when a new key does not fit, the map ends there and this pass
- *       cleans only up to that offset (the next pass continues from it).
- *   <li>Every segment from the log start that begins below the map's end is rewritten, one for one,
- *       keeping a record unless the map holds its key at a higher offset. Keyless records are kept.
+ *   <li>A key → latest offset map ({@link KeyOffsetMap}: key digests in a fixed table of
+ *       {@code log.cleaner.dedupe.buffer.size / log.cleaner.threads} bytes) is built over the dirty
+ *       part, record by record; when a new key does not fit, the map ends there and this pass cleans
+ *       only up to that offset (the next pass continues from it).
+ *   <li>The segments from the log start that begin below the map's end are grouped into runs of
+ *       adjacent segments that fit one segment together ({@link #groupSegments}, as Kafka does); each
+ *       run is rewritten into one segment, keeping a record unless the map holds its key at a higher
+ *       offset. Keyless records are kept.
  *       Offsets (gaps allowed), timestamps, producer id/epoch/sequence, attributes and the codec are
  *       preserved ({@link KafkaRecords#filter}). Transactional and control batches are kept whole and
  *       do not enter the map (aborted data is not removed yet). A batch left empty is dropped, except
  *       a batch of an idempotent producer (kept empty, as Kafka does, so its sequence survives) and
- *       the last batch of a segment (kept empty, so a cleaned segment still ends where the next one
- *       begins: recovery relies on that to detect lost segment tails).
+ *       the last batch of a run (kept empty, so a cleaned segment still ends where the next one
+ *       begins: recovery relies on that to detect lost segment tails, and on it to know which old
+ *       segments a {@code .swap} replaces).
  *   <li>Tombstones: the first rewrite of a batch holding a tombstone stamps it with a delete horizon
  *       of now + {@code delete.retention.ms} (KIP-534, as Kafka does); a later pass removes a
  *       tombstone whose horizon has passed, if it lies in the part cleaned by an earlier pass (so
@@ -46,17 +56,24 @@ import org.slf4j.LoggerFactory;
  *   <li>The checkpoint moves to the map's end once every rewritten segment was swapped in.
  * </ol>
  *
- * <p><b>Crash safety.</b> A segment is written as {@code <base>.log.cleaned} (+ indexes), flushed,
- * then swapped in by {@link Log#replaceSegment}: renamed {@code .swap} (the commit point), the old
- * segment renamed {@code .deleted}, the new one put in the segment map and renamed to its final
- * name. {@link LogLoader} deletes {@code .cleaned} files and completes {@code .swap}s, so a crash at
- * any step recovers to the old or the new segment.
+ * <p><b>Crash safety.</b> A run is written as {@code <base>.log.cleaned} (+ indexes), flushed, then
+ * swapped in by {@link Log#replaceSegments}: renamed {@code .swap} (the commit point), the old
+ * segments renamed {@code .deleted}, the new one put in the segment map and renamed to its final
+ * name. {@link LogLoader} deletes {@code .cleaned} files and completes {@code .swap}s (deleting every
+ * old segment in the swap's offset range), so a crash at any step recovers to the old or the new
+ * segments of a run, never a mix.
  *
- * <p><b>Lifecycle and thread-safety.</b> A cleaner is created once per broker; {@link #clean} and
- * {@link #cleanIfNeeded} may be called from any thread but run one at a time (they are synchronized,
- * which also serializes checkpoint file updates). Cleaning reads segments without the log's lock
- * (non-active segments do not change) and takes it only for the snapshot and each swap, so appends
- * and reads go on meanwhile. {@link LogManager} may run it on a background thread.
+ * <p><b>I/O.</b> Segments are read in chunks of {@code log.cleaner.io.buffer.size}; the bytes read and
+ * written by all threads together are throttled to {@code log.cleaner.io.max.bytes.per.second}
+ * ({@link IoThrottler}).
+ *
+ * <p><b>Lifecycle and thread-safety.</b> A cleaner is created once per broker and is thread-safe:
+ * {@link LogManager} runs {@code log.cleaner.threads} threads that each call {@link #cleanDirtiest};
+ * a log is cleaned by one thread at a time (a second {@link #clean} of it returns at once), and each
+ * pass borrows one of at most {@code threads} key maps (allocated on first use, then reused).
+ * Checkpoint updates are serialized. Cleaning reads segments without the log's lock (non-active
+ * segments do not change) and takes it only for the snapshot and each swap, so appends and reads go
+ * on meanwhile.
  */
 public final class LogCleaner {
     private static final Logger LOG = LoggerFactory.getLogger(LogCleaner.class);
@@ -64,8 +81,56 @@ public final class LogCleaner {
     /** Per log directory: partition → offset up to which the log was cleaned. */
     public static final String CHECKPOINT_FILE = "cleaner-offset-checkpoint";
 
-    /** Bytes read from a segment at a time (a larger batch gets a buffer of its own size). */
-    static final int CHUNK_BYTES = 1 << 20;
+    /**
+     * The broker's cleaner settings (Kafka's {@code log.cleaner.*} keys): {@code dedupeBufferBytes}
+     * is shared by the {@code threads} (each thread's key map gets an equal part, at most 2 GiB as in
+     * Kafka); {@code ioBufferBytes} is the read buffer of a pass; {@code ioMaxBytesPerSecond} bounds
+     * the read + write rate of all threads together.
+     */
+    public record Config(
+            long dedupeBufferBytes, double loadFactor, int threads, double ioMaxBytesPerSecond, int ioBufferBytes) {
+        public static final long DEFAULT_DEDUPE_BUFFER_BYTES = 134_217_728L;
+        public static final double DEFAULT_LOAD_FACTOR = 0.9;
+        public static final int DEFAULT_THREADS = 1;
+        public static final double DEFAULT_IO_MAX_BYTES_PER_SECOND = Double.MAX_VALUE;
+        public static final int DEFAULT_IO_BUFFER_BYTES = 524_288;
+
+        public Config {
+            if (threads < 1) {
+                throw new IllegalArgumentException("log.cleaner.threads must be positive: " + threads);
+            }
+            if (dedupeBufferBytes < (long) threads * KeyOffsetMap.BYTES_PER_ENTRY * 2) {
+                throw new IllegalArgumentException("log.cleaner.dedupe.buffer.size " + dedupeBufferBytes
+                        + " is too small for " + threads + " thread(s)");
+            }
+            if (!(loadFactor > 0 && loadFactor <= 1)) {
+                throw new IllegalArgumentException(
+                        "log.cleaner.io.buffer.load.factor must be in (0, 1]: " + loadFactor);
+            }
+            if (!(ioMaxBytesPerSecond > 0)) {
+                throw new IllegalArgumentException(
+                        "log.cleaner.io.max.bytes.per.second must be positive: " + ioMaxBytesPerSecond);
+            }
+            if (ioBufferBytes < HEADER_SIZE) {
+                throw new IllegalArgumentException("log.cleaner.io.buffer.size is too small: " + ioBufferBytes);
+            }
+        }
+
+        /** Kafka's defaults. */
+        public static Config defaults() {
+            return new Config(
+                    DEFAULT_DEDUPE_BUFFER_BYTES,
+                    DEFAULT_LOAD_FACTOR,
+                    DEFAULT_THREADS,
+                    DEFAULT_IO_MAX_BYTES_PER_SECOND,
+                    DEFAULT_IO_BUFFER_BYTES);
+        }
+
+        /** The table bytes of one thread's key map. */
+        long mapBytesPerThread() {
+            return Math.min(dedupeBufferBytes / threads, Integer.MAX_VALUE);
+        }
+    }
 
     /** What one pass did. */
     public record Stats(
@@ -79,15 +144,42 @@ public final class LogCleaner {
     }
 
     private final Time time;
-    private final int maxMapEntries;
+    private final Config config;
+    private final Supplier<KeyOffsetMap> newMap;
+    /** Maps not in use; at most {@code config.threads()} are ever created. */
+    private final BlockingQueue<KeyOffsetMap> freeMaps;
 
-    /** A cleaner whose key → offset map holds at most {@code maxMapEntries} keys. */
-    public LogCleaner(Time time, int maxMapEntries) {
+    private final IoThrottler throttler;
+    /** Logs being cleaned now: never two passes on one log. */
+    private final Set<TopicPartition> inProgress = ConcurrentHashMap.newKeySet();
+    /** Serializes checkpoint file updates and the choice of the next log. */
+    private final Object checkpointLock = new Object();
+
+    private int mapsCreated; // guarded by freeMaps
+
+    /** A cleaner with the given settings. */
+    public LogCleaner(Time time, Config config) {
+        this(time, config, () -> KeyOffsetMap.ofBytes(config.mapBytesPerThread(), config.loadFactor()));
+    }
+
+    /** A one-thread cleaner whose key map holds exactly {@code maxMapEntries} keys (tests). */
+    LogCleaner(Time time, int maxMapEntries) {
+        this(time, Config.defaults(), () -> KeyOffsetMap.ofEntries(maxMapEntries));
         if (maxMapEntries < 1) {
             throw new IllegalArgumentException("maxMapEntries must be positive: " + maxMapEntries);
         }
+    }
+
+    private LogCleaner(Time time, Config config, Supplier<KeyOffsetMap> newMap) {
         this.time = time;
-        this.maxMapEntries = maxMapEntries;
+        this.config = config;
+        this.newMap = newMap;
+        this.freeMaps = new ArrayBlockingQueue<>(config.threads());
+        this.throttler = IoThrottler.of(time, config.ioMaxBytesPerSecond());
+    }
+
+    public Config config() {
+        return config;
     }
 
     /** The checkpoint file of the log directory holding {@code log}. */
@@ -101,29 +193,43 @@ public final class LogCleaner {
      * offset first (records from there on were replaced and are dirty), as Kafka does. Only in memory
      * until then: a crash between a truncation and the next cleaner pass keeps the old checkpoint.
      */
-    public synchronized long cleanedOffset(Log log) throws IOException {
-        OffsetCheckpointFile file = checkpointFile(log);
-        Map<TopicPartition, Long> all = file.read();
-        Long cp = all.get(log.topicPartition());
-        long truncatedTo = log.takeTruncatedToSinceCleaner();
-        if (cp != null && truncatedTo < cp) {
-            LOG.info("{} was truncated to {}: cleaner checkpoint {} moves back", log.topicPartition(), truncatedTo, cp);
-            cp = truncatedTo;
-            all.put(log.topicPartition(), cp);
-            file.write(all);
+    public long cleanedOffset(Log log) throws IOException {
+        synchronized (checkpointLock) {
+            OffsetCheckpointFile file = checkpointFile(log);
+            Map<TopicPartition, Long> all = file.read();
+            Long cp = all.get(log.topicPartition());
+            long truncatedTo = log.takeTruncatedToSinceCleaner();
+            if (cp != null && truncatedTo < cp) {
+                LOG.info(
+                        "{} was truncated to {}: cleaner checkpoint {} moves back",
+                        log.topicPartition(),
+                        truncatedTo,
+                        cp);
+                cp = truncatedTo;
+                all.put(log.topicPartition(), cp);
+                file.write(all);
+            }
+            return Math.max(cp == null ? 0 : cp, log.logStartOffset());
         }
-        return Math.max(cp == null ? 0 : cp, log.logStartOffset());
     }
 
-    /**
-     * Cleans {@code log} if it is compacted and either its dirty part is at least
-     * {@code min.cleanable.dirty.ratio} of its cleanable bytes or its oldest dirty segment's largest
-     * timestamp is older than {@code max.compaction.lag.ms}.
-     */
-    public synchronized Stats cleanIfNeeded(Log log) throws IOException {
+    /** How dirty a compacted log is now. */
+    record Dirtiness(long dirtyBytes, long cleanableBytes, boolean overdue) {
+        double ratio() {
+            return cleanableBytes == 0 ? 0 : (double) dirtyBytes / cleanableBytes;
+        }
+
+        /** Kafka's rule: overdue (max.compaction.lag.ms) with dirty bytes, or dirty enough. */
+        boolean needsCleaning(LogConfig cfg) {
+            return dirtyBytes > 0 && (overdue || ratio() >= cfg.minCleanableDirtyRatio());
+        }
+    }
+
+    /** The dirty and cleanable bytes of {@code log}, or null if it is not compacted. */
+    Dirtiness dirtiness(Log log) throws IOException {
         LogConfig cfg = log.config();
         if (!cfg.compact()) {
-            return Stats.NOTHING;
+            return null;
         }
         long now = time.milliseconds();
         Log.CleanableSnapshot snap = log.cleanableSnapshot(now);
@@ -141,14 +247,110 @@ public final class LogCleaner {
                 dirty += s.size();
             }
         }
-        if (dirty == 0 || (!overdue && (double) dirty / total < cfg.minCleanableDirtyRatio())) {
+        return new Dirtiness(dirty, total, overdue);
+    }
+
+    /**
+     * Cleans {@code log} if it is compacted and either its dirty part is at least
+     * {@code min.cleanable.dirty.ratio} of its cleanable bytes or its oldest dirty segment's largest
+     * timestamp is older than {@code max.compaction.lag.ms}.
+     */
+    public Stats cleanIfNeeded(Log log) throws IOException {
+        Dirtiness d = dirtiness(log);
+        if (d == null || !d.needsCleaning(log.config())) {
             return Stats.NOTHING;
         }
         return clean(log);
     }
 
-    /** One cleaning pass over {@code log} regardless of its dirty ratio; nothing if it is not compacted. */
-    public synchronized Stats clean(Log log) throws IOException {
+    /**
+     * Picks, among {@code logs}, the compacted online log that needs cleaning with the highest dirty
+     * ratio and that no other thread is cleaning, and cleans it (Kafka's choice of the dirtiest log).
+     * Returns null if no log needs cleaning. A log whose assessment fails is skipped and a pass that
+     * fails is logged: both come back as {@link Stats#NOTHING} for that log.
+     */
+    public CleanedLog cleanDirtiest(Collection<Log> logs) {
+        Log best = null;
+        synchronized (checkpointLock) {
+            double bestRatio = -1;
+            for (Log log : logs) {
+                if (log.isOffline() || !log.config().compact() || inProgress.contains(log.topicPartition())) {
+                    continue;
+                }
+                Dirtiness d;
+                try {
+                    d = dirtiness(log);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("Could not assess {} for cleaning", log.topicPartition(), e);
+                    continue;
+                }
+                if (d != null && d.needsCleaning(log.config()) && d.ratio() > bestRatio) {
+                    best = log;
+                    bestRatio = d.ratio();
+                }
+            }
+            if (best == null || !inProgress.add(best.topicPartition())) {
+                return null;
+            }
+        }
+        try {
+            return new CleanedLog(best, cleanClaimed(best));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Cleaning of {} failed; it is retried later", best.topicPartition(), e);
+            return new CleanedLog(best, Stats.NOTHING);
+        } finally {
+            inProgress.remove(best.topicPartition());
+        }
+    }
+
+    /** A log chosen by {@link #cleanDirtiest} and what its pass did. */
+    public record CleanedLog(Log log, Stats stats) {}
+
+    /**
+     * One cleaning pass over {@code log} regardless of its dirty ratio; nothing if it is not
+     * compacted or another thread is cleaning it.
+     */
+    public Stats clean(Log log) throws IOException {
+        if (!inProgress.add(log.topicPartition())) {
+            return Stats.NOTHING;
+        }
+        try {
+            return cleanClaimed(log);
+        } finally {
+            inProgress.remove(log.topicPartition());
+        }
+    }
+
+    private Stats cleanClaimed(Log log) throws IOException {
+        KeyOffsetMap map = borrowMap();
+        try {
+            map.clear();
+            return cleanWith(log, map);
+        } finally {
+            freeMaps.add(map);
+        }
+    }
+
+    private KeyOffsetMap borrowMap() throws IOException {
+        synchronized (freeMaps) {
+            KeyOffsetMap m = freeMaps.poll();
+            if (m != null) {
+                return m;
+            }
+            if (mapsCreated < config.threads()) {
+                mapsCreated++;
+                return newMap.get();
+            }
+        }
+        try {
+            return freeMaps.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted waiting for a cleaner map");
+        }
+    }
+
+    private Stats cleanWith(Log log, KeyOffsetMap map) throws IOException {
         LogConfig cfg = log.config();
         if (!cfg.compact()) {
             return Stats.NOTHING;
@@ -159,7 +361,6 @@ public final class LogCleaner {
         if (dirtyStart >= snap.firstUncleanableOffset() || snap.segments().isEmpty()) {
             return Stats.NOTHING;
         }
-        Map<ByteBuffer, Long> map = new HashMap<>();
         long mapEnd = buildMap(snap, dirtyStart, map);
         if (mapEnd <= dirtyStart) {
             return Stats.NOTHING;
@@ -170,12 +371,11 @@ public final class LogCleaner {
         long read = 0;
         long retained = 0;
         boolean allSwapped = true;
-        for (LogSegment segment : snap.segments()) {
-            if (segment.baseOffset() >= mapEnd) {
-                break;
+        for (List<LogSegment> group : groupSegments(snap, mapEnd, cfg)) {
+            SegmentResult r = cleanGroup(log, group, map, dirtyStart, snap.truncations(), now);
+            for (LogSegment s : group) {
+                before += s.size();
             }
-            SegmentResult r = cleanSegment(log, segment, map, dirtyStart, snap.truncations(), now);
-            before += segment.size();
             after += r.bytes;
             read += r.recordsRead;
             retained += r.recordsRetained;
@@ -190,7 +390,8 @@ public final class LogCleaner {
             writeCheckpoint(log, mapEnd);
         }
         LOG.info(
-                "Cleaned {} up to offset {}: {} segment(s) rewritten, {} -> {} bytes, {} of {} records kept{}",
+                "Cleaned {} up to offset {}: {} segment(s) written, {} -> {} bytes, {} of {} records kept, "
+                        + "{} keys mapped{}",
                 log.topicPartition(),
                 mapEnd,
                 rewritten,
@@ -198,12 +399,51 @@ public final class LogCleaner {
                 after,
                 retained,
                 read,
+                map.size(),
                 allSwapped ? "" : " (a swap was refused; checkpoint not moved)");
         return new Stats(rewritten, before, after, read, retained, allSwapped ? mapEnd : -1);
     }
 
+    /**
+     * Kafka's grouping: the segments that begin below {@code mapEnd}, in runs of adjacent segments
+     * whose sizes add up to at most {@code segment.bytes}, whose index entries would fit in
+     * {@code segment.index.bytes} and whose offsets fit one segment's 32-bit relative range; each run
+     * is rewritten into one segment.
+     */
+    static List<List<LogSegment>> groupSegments(Log.CleanableSnapshot snap, long mapEnd, LogConfig cfg) {
+        List<List<LogSegment>> groups = new ArrayList<>();
+        List<LogSegment> segs = snap.segments();
+        int i = 0;
+        while (i < segs.size() && segs.get(i).baseOffset() < mapEnd) {
+            LogSegment first = segs.get(i);
+            List<LogSegment> group = new ArrayList<>();
+            group.add(first);
+            long bytes = first.size();
+            long offsetIndexBytes = first.offsetIndexBytes();
+            long timeIndexBytes = first.timeIndexBytes();
+            i++;
+            while (i < segs.size() && segs.get(i).baseOffset() < mapEnd) {
+                LogSegment next = segs.get(i);
+                long nextEnd = snap.segmentEnds().get(i);
+                if (bytes + next.size() > cfg.segmentBytes()
+                        || offsetIndexBytes + next.offsetIndexBytes() > cfg.segmentIndexBytes()
+                        || timeIndexBytes + next.timeIndexBytes() > cfg.segmentIndexBytes()
+                        || nextEnd - 1 - first.baseOffset() > Integer.MAX_VALUE) {
+                    break;
+                }
+                group.add(next);
+                bytes += next.size();
+                offsetIndexBytes += next.offsetIndexBytes();
+                timeIndexBytes += next.timeIndexBytes();
+                i++;
+            }
+            groups.add(group);
+        }
+        return groups;
+    }
+
     /** Fills {@code map} from {@code dirtyStart} on; returns the offset it covers up to (exclusive). */
-    private long buildMap(Log.CleanableSnapshot snap, long dirtyStart, Map<ByteBuffer, Long> map) throws IOException {
+    private long buildMap(Log.CleanableSnapshot snap, long dirtyStart, KeyOffsetMap map) throws IOException {
         long[] mapEnd = {dirtyStart};
         boolean[] full = {false};
         for (int i = 0; i < snap.segments().size() && !full[0]; i++) {
@@ -219,18 +459,19 @@ public final class LogCleaner {
                     }
                     boolean keepWhole = RecordBatch.isTransactional(chunk, pos) || RecordBatch.isControl(chunk, pos);
                     if (!keepWhole) {
-                        for (KafkaRecords.DecodedRecord r :
-                                KafkaRecords.decodeBatch(chunk, pos, RecordBatch.sizeInBytes(chunk, pos))) {
-                            if (r.offset() < dirtyStart || r.key() == null) {
-                                continue;
+                        KafkaRecords.forEachKey(chunk, pos, RecordBatch.sizeInBytes(chunk, pos), (offset, key) -> {
+                            if (offset < dirtyStart || key == null) {
+                                return true;
                             }
-                            ByteBuffer key = ByteBuffer.wrap(r.key());
-                            if (map.size() >= maxMapEntries && !map.containsKey(key)) {
+                            if (!map.put(key, offset)) {
                                 full[0] = true;
-                                mapEnd[0] = r.offset();
-                                return;
+                                mapEnd[0] = offset;
+                                return false;
                             }
-                            map.put(key, r.offset());
+                            return true;
+                        });
+                        if (full[0]) {
+                            return;
                         }
                     }
                     mapEnd[0] = RecordBatch.nextOffset(chunk, pos);
@@ -251,15 +492,21 @@ public final class LogCleaner {
         long recordsRetained;
     }
 
-    private SegmentResult cleanSegment(
-            Log log, LogSegment segment, Map<ByteBuffer, Long> map, long dirtyStart, int truncations, long now)
+    /**
+     * Rewrites a run of adjacent segments into one {@code .cleaned} segment at the first one's base
+     * offset and swaps it in for all of them. A run of one segment that nothing was removed from is
+     * left as it is.
+     */
+    private SegmentResult cleanGroup(
+            Log log, List<LogSegment> group, KeyOffsetMap map, long dirtyStart, int truncations, long now)
             throws IOException {
         LogConfig cfg = log.config();
-        long segmentNext = segment.readNextOffset();
+        LogSegment first = group.get(0);
+        long groupNext = group.get(group.size() - 1).readNextOffset();
         KafkaRecords.RecordFilter filter = new KafkaRecords.RecordFilter() {
             @Override
             public KafkaRecords.EmptyBatch ifEmpty(KafkaRecords.BatchView batch) {
-                boolean last = batch.lastOffset() + 1 >= segmentNext;
+                boolean last = batch.lastOffset() + 1 >= groupNext;
                 return last || batch.hasProducerId() ? KafkaRecords.EmptyBatch.RETAIN : KafkaRecords.EmptyBatch.DROP;
             }
 
@@ -268,8 +515,8 @@ public final class LogCleaner {
                 if (batch.transactional() || batch.control() || key == null) {
                     return true;
                 }
-                Long latest = map.get(key);
-                if (latest != null && offset < latest) {
+                long latest = map.get(key);
+                if (latest >= 0 && offset < latest) {
                     return false;
                 }
                 boolean expiredTombstone = tombstone
@@ -280,24 +527,28 @@ public final class LogCleaner {
             }
         };
         SegmentResult result = new SegmentResult();
+        result.changed = group.size() > 1;
         LogSegment cleaned =
-                LogSegment.createWithSuffix(log.dir(), segment.baseOffset(), cfg, log.env(), LogSegment.CLEANED_SUFFIX);
+                LogSegment.createWithSuffix(log.dir(), first.baseOffset(), cfg, log.env(), LogSegment.CLEANED_SUFFIX);
         try {
-            forEachChunk(segment, chunk -> {
-                KafkaRecords.Filtered f = KafkaRecords.filter(chunk, filter, now, cfg.deleteRetentionMs());
-                result.recordsRead += f.recordsRead();
-                result.recordsRetained += f.recordsRetained();
-                if (!f.batches().equals(chunk)) {
-                    result.changed = true;
-                }
-                if (f.batches().hasRemaining()) {
-                    cleaned.append(f.batches());
-                }
-            });
+            for (LogSegment segment : group) {
+                forEachChunk(segment, chunk -> {
+                    KafkaRecords.Filtered f = KafkaRecords.filter(chunk, filter, now, cfg.deleteRetentionMs());
+                    result.recordsRead += f.recordsRead();
+                    result.recordsRetained += f.recordsRetained();
+                    if (!f.batches().equals(chunk)) {
+                        result.changed = true;
+                    }
+                    if (f.batches().hasRemaining()) {
+                        throttler.maybeThrottle(f.batches().remaining());
+                        cleaned.append(f.batches());
+                    }
+                });
+            }
             result.bytes = cleaned.size();
             if (!result.changed) {
                 cleaned.deleteFiles();
-                result.bytes = segment.size();
+                result.bytes = first.size();
                 return result;
             }
             cleaned.onBecomeInactive();
@@ -306,24 +557,28 @@ public final class LogCleaner {
             cleaned.deleteFiles();
             throw e;
         }
-        result.swapped = log.replaceSegment(segment, cleaned, truncations);
+        result.swapped = log.replaceSegments(group, cleaned, truncations);
         return result;
     }
 
     private void writeCheckpoint(Log log, long offset) throws IOException {
-        OffsetCheckpointFile file = checkpointFile(log);
-        Map<TopicPartition, Long> all = file.read();
-        all.put(log.topicPartition(), offset);
-        file.write(all);
+        synchronized (checkpointLock) {
+            OffsetCheckpointFile file = checkpointFile(log);
+            Map<TopicPartition, Long> all = file.read();
+            all.put(log.topicPartition(), offset);
+            file.write(all);
+        }
     }
 
     /** Forgets the checkpoint of a log (deleted, or truncated below it: everything is dirty again). */
-    public synchronized void resetCheckpoint(Path logDir, TopicPartition tp) throws IOException {
-        OffsetCheckpointFile file =
-                new OffsetCheckpointFile(logDir.toAbsolutePath().getParent().resolve(CHECKPOINT_FILE));
-        Map<TopicPartition, Long> all = file.read();
-        if (all.remove(tp) != null) {
-            file.write(all);
+    public void resetCheckpoint(Path logDir, TopicPartition tp) throws IOException {
+        synchronized (checkpointLock) {
+            OffsetCheckpointFile file =
+                    new OffsetCheckpointFile(logDir.toAbsolutePath().getParent().resolve(CHECKPOINT_FILE));
+            Map<TopicPartition, Long> all = file.read();
+            if (all.remove(tp) != null) {
+                file.write(all);
+            }
         }
     }
 
@@ -332,11 +587,14 @@ public final class LogCleaner {
         void accept(ByteBuffer wholeBatches) throws IOException;
     }
 
-    /** Calls {@code consumer} with the segment's batches, whole, in buffers of about {@link #CHUNK_BYTES}. */
-    private static void forEachChunk(LogSegment segment, ChunkConsumer consumer) throws IOException {
+    /**
+     * Calls {@code consumer} with the segment's batches, whole, in buffers of about
+     * {@code log.cleaner.io.buffer.size}; the bytes read count against the I/O limit.
+     */
+    private void forEachChunk(LogSegment segment, ChunkConsumer consumer) throws IOException {
         FileChannel ch = segment.channel();
         int size = segment.size();
-        ByteBuffer buf = ByteBuffer.allocate(Math.max(HEADER_SIZE, Math.min(CHUNK_BYTES, size)));
+        ByteBuffer buf = ByteBuffer.allocate(Math.max(HEADER_SIZE, Math.min(config.ioBufferBytes(), size)));
         int pos = 0;
         while (pos < size) {
             buf.clear();
@@ -365,6 +623,7 @@ public final class LogCleaner {
                 buf = ByteBuffer.allocate(RecordBatch.sizeInBytes(buf, 0)); // one batch larger than the buffer
                 continue;
             }
+            throttler.maybeThrottle(end);
             consumer.accept(buf.duplicate().position(0).limit(end).slice());
             pos += end;
         }

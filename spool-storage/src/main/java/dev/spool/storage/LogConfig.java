@@ -1,5 +1,6 @@
 package dev.spool.storage;
 
+import static dev.spool.common.config.ConfigDef.Type.BOOLEAN;
 import static dev.spool.common.config.ConfigDef.Type.DOUBLE;
 import static dev.spool.common.config.ConfigDef.Type.INT;
 import static dev.spool.common.config.ConfigDef.Type.LIST;
@@ -15,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per-log (topic-level) configuration, with Kafka's key names and defaults. Immutable; a config
- * change replaces the log's instance.
+ * Per-log (topic-level) configuration, with Kafka's key names and defaults. {@link #DEF} declares every
+ * topic-level key of Kafka 4.4 (validated as Kafka does); the record holds the ones the log acts on.
+ * Which values the broker refuses as unsupported is the server's decision (its topic service).
+ * Immutable; a config change replaces the log's instance.
  */
 public record LogConfig(
         int segmentBytes,
@@ -35,7 +38,11 @@ public record LogConfig(
         long deleteRetentionMs,
         long minCompactionLagMs,
         long maxCompactionLagMs,
-        double minCleanableDirtyRatio) {
+        double minCleanableDirtyRatio,
+        long segmentJitterMs,
+        int minInsyncReplicas,
+        long messageTimestampBeforeMaxMs,
+        long messageTimestampAfterMaxMs) {
 
     /** Which timestamp a batch keeps: the producer's or the broker's append time. */
     public enum TimestampType {
@@ -59,6 +66,28 @@ public record LogConfig(
     public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
     public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
     public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+
+    public static final String SEGMENT_JITTER_MS = "segment.jitter.ms";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "message.timestamp.before.max.ms";
+    public static final String MESSAGE_TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
+    public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
+    public static final String COMPRESSION_TYPE = "compression.type";
+    public static final String COMPRESSION_GZIP_LEVEL = "compression.gzip.level";
+    public static final String COMPRESSION_LZ4_LEVEL = "compression.lz4.level";
+    public static final String COMPRESSION_ZSTD_LEVEL = "compression.zstd.level";
+    public static final String PREALLOCATE = "preallocate";
+    public static final String MAX_DECOMPRESSED_MESSAGE_BYTES = "max.decompressed.message.bytes";
+    public static final String REMOTE_STORAGE_ENABLE = "remote.storage.enable";
+    public static final String LOCAL_RETENTION_MS = "local.retention.ms";
+    public static final String LOCAL_RETENTION_BYTES = "local.retention.bytes";
+    public static final String REMOTE_LOG_COPY_DISABLE = "remote.log.copy.disable";
+    public static final String REMOTE_COPY_LAG_MS = "remote.copy.lag.ms";
+    public static final String REMOTE_COPY_LAG_BYTES = "remote.copy.lag.bytes";
+    public static final String REMOTE_LOG_DELETE_ON_DISABLE = "remote.log.delete.on.disable";
+    public static final String ERRORS_DEADLETTERQUEUE_GROUP_ENABLE = "errors.deadletterqueue.group.enable";
+    public static final String LEADER_REPLICATION_THROTTLED_REPLICAS = "leader.replication.throttled.replicas";
+    public static final String FOLLOWER_REPLICATION_THROTTLED_REPLICAS = "follower.replication.throttled.replicas";
 
     public static final String POLICY_COMPACT = "compact";
     public static final String POLICY_DELETE = "delete";
@@ -102,7 +131,81 @@ public record LogConfig(
                     DOUBLE,
                     "0.5",
                     between(0, 1),
-                    "Dirty fraction of a log above which it is cleaned");
+                    "Dirty fraction of a log above which it is cleaned")
+            .define(SEGMENT_JITTER_MS, LONG, "0", atLeast(0), "Up to this much is taken off segment.ms per segment")
+            .define(MIN_INSYNC_REPLICAS, INT, "1", atLeast(1), "In-sync replicas an acks=all write needs")
+            .define(
+                    MESSAGE_TIMESTAMP_BEFORE_MAX_MS,
+                    LONG,
+                    String.valueOf(Long.MAX_VALUE),
+                    atLeast(0),
+                    "How far in the past a CreateTime timestamp may be")
+            .define(
+                    MESSAGE_TIMESTAMP_AFTER_MAX_MS,
+                    LONG,
+                    "3600000",
+                    atLeast(0),
+                    "How far in the future a CreateTime timestamp may be")
+            .define(UNCLEAN_LEADER_ELECTION_ENABLE, BOOLEAN, "false", "Out-of-sync replicas may become leader")
+            .define(
+                    COMPRESSION_TYPE,
+                    STRING,
+                    "producer",
+                    oneOf("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"),
+                    "Codec of stored batches; producer keeps the producer's")
+            .define(
+                    COMPRESSION_GZIP_LEVEL,
+                    INT,
+                    "-1",
+                    v -> (Integer) v == -1 || ((Integer) v >= 1 && (Integer) v <= 9)
+                            ? null
+                            : "Value must be -1 or in the range [1, 9]",
+                    "gzip level when the broker compresses")
+            .define(COMPRESSION_LZ4_LEVEL, INT, "9", between(1, 17), "lz4 level when the broker compresses")
+            .define(COMPRESSION_ZSTD_LEVEL, INT, "3", between(-131072, 22), "zstd level when the broker compresses")
+            .define(PREALLOCATE, BOOLEAN, "false", "Preallocate segment files")
+            .define(
+                    MAX_DECOMPRESSED_MESSAGE_BYTES,
+                    INT,
+                    "2147483639",
+                    atLeast(0),
+                    "Largest decompressed size of a batch")
+            .define(REMOTE_STORAGE_ENABLE, BOOLEAN, "false", "Tiered storage")
+            .define(LOCAL_RETENTION_MS, LONG, "-2", atLeast(-2), "Local retention with tiered storage")
+            .define(LOCAL_RETENTION_BYTES, LONG, "-2", atLeast(-2), "Local retention with tiered storage")
+            .define(REMOTE_LOG_COPY_DISABLE, BOOLEAN, "false", "Tiered storage: stop copying")
+            .define(REMOTE_COPY_LAG_MS, LONG, "0", atLeast(0), "Tiered storage: copy lag")
+            .define(REMOTE_COPY_LAG_BYTES, LONG, "-1", atLeast(-1), "Tiered storage: copy lag")
+            .define(REMOTE_LOG_DELETE_ON_DISABLE, BOOLEAN, "false", "Tiered storage: delete remote data on disable")
+            .define(ERRORS_DEADLETTERQUEUE_GROUP_ENABLE, BOOLEAN, "false", "Dead-letter queue group")
+            .define(
+                    LEADER_REPLICATION_THROTTLED_REPLICAS,
+                    LIST,
+                    "",
+                    LogConfig::validateThrottledReplicas,
+                    "Replicas throttled on the leader side")
+            .define(
+                    FOLLOWER_REPLICATION_THROTTLED_REPLICAS,
+                    LIST,
+                    "",
+                    LogConfig::validateThrottledReplicas,
+                    "Replicas throttled on the follower side");
+
+    /** Kafka's throttled-replicas list: {@code *} or {@code partition:broker} pairs. */
+    private static String validateThrottledReplicas(Object v) {
+        List<?> list = (List<?>) v;
+        for (Object o : list) {
+            String s = String.valueOf(o).trim();
+            if (list.size() == 1 && s.equals("*")) {
+                return null;
+            }
+            if (!s.matches("[0-9]+:[0-9]+")) {
+                return "must be the literal '*' or a list of replicas in the following format: "
+                        + "[partitionId]:[brokerId],[partitionId]:[brokerId],...";
+            }
+        }
+        return null;
+    }
 
     /**
      * Kafka's {@code ValidList.in("compact", "delete")}: known policies only. An empty list is valid
@@ -146,6 +249,10 @@ public record LogConfig(
                 c.getLong(DELETE_RETENTION_MS),
                 c.getLong(MIN_COMPACTION_LAG_MS),
                 c.getLong(MAX_COMPACTION_LAG_MS),
-                c.getDouble(MIN_CLEANABLE_DIRTY_RATIO));
+                c.getDouble(MIN_CLEANABLE_DIRTY_RATIO),
+                c.getLong(SEGMENT_JITTER_MS),
+                c.getInt(MIN_INSYNC_REPLICAS),
+                c.getLong(MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+                c.getLong(MESSAGE_TIMESTAMP_AFTER_MAX_MS));
     }
 }

@@ -1,11 +1,15 @@
 package dev.spool.storage;
 
 import dev.spool.common.TopicPartition;
+import dev.spool.protocol.record.RecordBatch;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -136,24 +140,39 @@ public final class LogLoader {
 
     /**
      * Finishes segment swaps the cleaner committed but did not complete: a {@code <base>.log.swap}
-     * file replaces the segment at {@code base} (the cleaner swaps one segment for one). The old
-     * segment's files and every index of that base (old, {@code .swap} or half renamed) are deleted,
-     * then the {@code .swap} log takes the final name; its indexes are rebuilt by recovery because
-     * they are missing. {@code .cleaned} files (a swap not yet committed) are deleted by the caller.
+     * file replaces every old segment whose base offset lies in [base, the swap's next offset) (the
+     * cleaner merges a run of adjacent segments into one, and a run's last batch is always kept, so
+     * that range is exactly the run). Those segments' files and every index of the swap's base (old,
+     * {@code .swap} or half renamed) are deleted, then the {@code .swap} log takes the final name; its
+     * indexes are rebuilt by recovery because they are missing. {@code .cleaned} files (a swap not yet
+     * committed) are deleted by the caller.
      */
     private static void completeSwaps(Path dir, TopicPartition tp) throws IOException {
         String swapLog = LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX;
         List<Path> swaps = new ArrayList<>();
+        List<Long> logBases = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 if (LogFiles.baseOffsetOf(f, swapLog) >= 0) {
                     swaps.add(f);
+                } else if (LogFiles.baseOffsetOf(f, LogSegment.LOG_SUFFIX) >= 0) {
+                    logBases.add(LogFiles.baseOffsetOf(f, LogSegment.LOG_SUFFIX));
                 }
             }
         }
         for (Path swap : swaps) {
             long base = LogFiles.baseOffsetOf(swap, swapLog);
-            LOG.info("Completing the swap of cleaned segment {} of {}", base, tp);
+            long next = Math.max(base + 1, scanNextOffset(swap, base));
+            LOG.info("Completing the swap of cleaned segment [{}, {}) of {}", base, next, tp);
+            for (long old : logBases) {
+                if (old >= base && old < next) {
+                    for (String suffix :
+                            new String[] {LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX
+                            }) {
+                        Files.deleteIfExists(dir.resolve(LogFiles.fileName(old, suffix)));
+                    }
+                }
+            }
             for (String suffix : new String[] {LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX}) {
                 Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, suffix)));
                 Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, suffix) + LogSegment.SWAP_SUFFIX));
@@ -163,6 +182,34 @@ public final class LogLoader {
                     dir.resolve(LogFiles.fileName(base, LogSegment.LOG_SUFFIX)),
                     StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /**
+     * The offset after the last whole batch of a segment file, read from batch headers only
+     * ({@code base} if it holds none). A swap file was flushed before it was committed, so it is whole.
+     */
+    static long scanNextOffset(Path file, long base) throws IOException {
+        long next = base;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer header = ByteBuffer.allocate(RecordBatch.HEADER_SIZE);
+            long pos = 0;
+            while (pos + RecordBatch.HEADER_SIZE <= size) {
+                header.clear();
+                while (header.hasRemaining()) {
+                    if (ch.read(header, pos + header.position()) < 0) {
+                        return next;
+                    }
+                }
+                int batchSize = RecordBatch.sizeInBytes(header, 0);
+                if (batchSize < RecordBatch.HEADER_SIZE || pos + batchSize > size) {
+                    return next;
+                }
+                next = RecordBatch.nextOffset(header, 0);
+                pos += batchSize;
+            }
+        }
+        return next;
     }
 
     private static long clamp(long v, long lo, long hi) {

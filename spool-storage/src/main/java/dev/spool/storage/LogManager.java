@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,12 @@ public final class LogManager implements AutoCloseable {
     /** The metadata log's directory (KRaft's name): owned by the metadata quorum, not by this manager. */
     public static final String METADATA_DIR = "__cluster_metadata-0";
 
+    /** Kafka's {@code log.cleaner.enable}: whether the cleaner threads run. */
+    public enum CleanerState {
+        ENABLED,
+        DISABLED
+    }
+
     /** Broker-level settings of the log manager (Kafka's {@code log.*} keys). */
     public record Config(
             List<Path> logDirs,
@@ -62,16 +69,11 @@ public final class LogManager implements AutoCloseable {
             long flushCheckIntervalMs,
             long checkpointIntervalMs,
             long cleanerBackoffMs,
-            int cleanerMaxMapEntries) {
+            CleanerState cleanerState,
+            LogCleaner.Config cleaner) {
 
         /** Kafka's {@code log.cleaner.backoff.ms}. */
         public static final long DEFAULT_CLEANER_BACKOFF_MS = 15_000L;
-
-        /**
-         * Keys the cleaner's map holds per pass (Spool's stand-in for {@code log.cleaner.dedupe.buffer.size};
-         * about 100 bytes of heap per key plus the key itself).
-         */
-        public static final int DEFAULT_CLEANER_MAX_MAP_ENTRIES = 1_000_000;
 
         /** With the cleaner's defaults. */
         public Config(
@@ -87,7 +89,8 @@ public final class LogManager implements AutoCloseable {
                     flushCheckIntervalMs,
                     checkpointIntervalMs,
                     DEFAULT_CLEANER_BACKOFF_MS,
-                    DEFAULT_CLEANER_MAX_MAP_ENTRIES);
+                    CleanerState.ENABLED,
+                    LogCleaner.Config.defaults());
         }
 
         /** Kafka's defaults: retention checked every 5 minutes, checkpoints every minute. */
@@ -125,9 +128,10 @@ public final class LogManager implements AutoCloseable {
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.scheduler = executor;
         this.env = baseEnv.withBackground(scheduler);
-        this.cleaner = new LogCleaner(baseEnv.time(), config.cleanerMaxMapEntries());
-        this.cleanerExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "spool-log-cleaner");
+        this.cleaner = new LogCleaner(baseEnv.time(), config.cleaner());
+        AtomicInteger cleanerThreads = new AtomicInteger();
+        this.cleanerExecutor = Executors.newScheduledThreadPool(config.cleaner().threads(), r -> {
+            Thread t = new Thread(r, "spool-log-cleaner-" + cleanerThreads.getAndIncrement());
             t.setDaemon(true);
             return t;
         });
@@ -234,32 +238,49 @@ public final class LogManager implements AutoCloseable {
                 config.checkpointIntervalMs(),
                 config.checkpointIntervalMs(),
                 TimeUnit.MILLISECONDS);
-        cleanerExecutor.scheduleWithFixedDelay(
-                this::runCleaner, config.cleanerBackoffMs(), config.cleanerBackoffMs(), TimeUnit.MILLISECONDS);
+        if (config.cleanerState() == CleanerState.ENABLED) {
+            // Each of the log.cleaner.threads threads cleans the dirtiest log no other thread is
+            // cleaning until none needs it, then waits log.cleaner.backoff.ms (Kafka's cleaner loop).
+            for (int i = 0; i < config.cleaner().threads(); i++) {
+                cleanerExecutor.scheduleWithFixedDelay(
+                        this::runCleaner, config.cleanerBackoffMs(), config.cleanerBackoffMs(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    public LogCleaner cleaner() {
+        return cleaner;
     }
 
     /**
-     * One cleaner pass over every compacted log whose dirty ratio or {@code max.compaction.lag.ms}
-     * calls for it (see {@link LogCleaner#cleanIfNeeded}); stops early at shutdown. Returns the
-     * number of segments rewritten. A failure is logged and the next log is cleaned.
+     * Cleans, one after the other, the dirtiest compacted log that needs cleaning (its dirty ratio or
+     * {@code max.compaction.lag.ms}, see {@link LogCleaner#cleanDirtiest}) until none does; stops early
+     * at shutdown. A log whose pass failed or did not move its checkpoint is not chosen again in this
+     * call. Returns the number of segments written. Several threads may run this at once.
      */
     public int runCleaner() {
         int rewritten = 0;
-        for (Log log : logs.values()) {
-            if (!running) {
+        java.util.Set<Log> stalled = new java.util.HashSet<>();
+        while (running) {
+            List<Log> candidates = new ArrayList<>();
+            for (Log log : logs.values()) {
+                if (!stalled.contains(log)) {
+                    candidates.add(log);
+                }
+            }
+            LogCleaner.CleanedLog done;
+            try {
+                done = cleaner.cleanDirtiest(candidates);
+            } catch (RuntimeException e) {
+                LOG.warn("Choosing a log to clean failed; retried after {} ms", config.cleanerBackoffMs(), e);
                 break;
             }
-            if (log.isOffline() || !log.config().compact()) {
-                continue;
+            if (done == null) {
+                break;
             }
-            try {
-                rewritten += cleaner.cleanIfNeeded(log).segmentsRewritten();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn(
-                        "Cleaning of {} failed; it is retried after {} ms",
-                        log.topicPartition(),
-                        config.cleanerBackoffMs(),
-                        e);
+            rewritten += done.stats().segmentsRewritten();
+            if (done.stats().cleanedUpTo() < 0) {
+                stalled.add(done.log());
             }
         }
         return rewritten;

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,9 @@ final class LogSegment implements AutoCloseable {
     /** Timestamp of the first batch, which {@code segment.ms} counts from; NO_TIMESTAMP if none yet. */
     private long rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
 
+    /** Milliseconds taken off {@code segment.ms} for this segment ({@code segment.jitter.ms}). */
+    private final long rollJitterMs;
+
     /** Where a batch lies in the file, from a header scan. */
     record BatchPosition(long baseOffset, long lastOffset, int position, int size) {
         int end() {
@@ -77,6 +81,10 @@ final class LogSegment implements AutoCloseable {
             throws IOException {
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = config.indexIntervalBytes();
+        // segment.jitter.ms: a random part taken off segment.ms for this segment, as Kafka draws it.
+        this.rollJitterMs = config.segmentJitterMs() == 0
+                ? 0
+                : ThreadLocalRandom.current().nextLong(Math.min(config.segmentJitterMs(), config.segmentMs()));
         this.logFile = dir.resolve(LogFiles.fileName(baseOffset, LOG_SUFFIX) + fileSuffix);
         if (fresh) {
             // A stale index left by an earlier incarnation of this offset range must not be reused.
@@ -153,6 +161,16 @@ final class LogSegment implements AutoCloseable {
         return logFile;
     }
 
+    /** Bytes of offset-index entries (what a merged segment's index would need for these batches). */
+    long offsetIndexBytes() {
+        return (long) offsetIndex.entries() * OffsetIndex.ENTRY_SIZE;
+    }
+
+    /** Bytes of time-index entries. */
+    long timeIndexBytes() {
+        return (long) timeIndex.entries() * TimeIndex.ENTRY_SIZE;
+    }
+
     FileChannel channel() {
         return channel;
     }
@@ -185,13 +203,16 @@ final class LogSegment implements AutoCloseable {
         return nowMs - from;
     }
 
-    /** True if {@code bytes} more would not fit below {@code segment.bytes}, or an index is full. */
+    /**
+     * True if {@code bytes} more would not fit below {@code segment.bytes}, the segment is older than
+     * {@code segment.ms} less its jitter, or an index is full.
+     */
     boolean shouldRoll(int bytes, long lastOffset, LogConfig config, long nowMs) {
         if (size == 0) {
             return false;
         }
         return size > config.segmentBytes() - bytes
-                || timeWaitedForRoll(nowMs) > config.segmentMs()
+                || timeWaitedForRoll(nowMs) > config.segmentMs() - rollJitterMs
                 || offsetIndex.isFull()
                 || timeIndex.isFull()
                 || lastOffset - baseOffset > Integer.MAX_VALUE;
@@ -459,14 +480,30 @@ final class LogSegment implements AutoCloseable {
         timeIndex.flush();
     }
 
-    /** Renames all files with the {@code .deleted} suffix; they are removed later by {@link #deleteFiles}. */
+    /**
+     * Renames all files with the {@code .deleted} suffix; they are removed later by {@link #deleteFiles}.
+     * A {@code .deleted} file of an earlier segment at the same base offset (the cleaner replaces a
+     * segment again before the first one's delayed deletion) is removed first: it was going anyway,
+     * and open channels keep serving readers.
+     */
     void renameForDeletion() throws IOException {
         Path deleted = logFile.resolveSibling(logFile.getFileName() + DELETED_SUFFIX);
+        deleteStaleFile(deleted);
         Files.move(logFile, deleted);
         logFile = deleted;
-        offsetIndex.renameTo(
-                offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
-        timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
+        Path offsetDeleted =
+                offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX);
+        deleteStaleFile(offsetDeleted);
+        offsetIndex.renameTo(offsetDeleted);
+        Path timeDeleted = timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX);
+        deleteStaleFile(timeDeleted);
+        timeIndex.renameTo(timeDeleted);
+    }
+
+    private static void deleteStaleFile(Path file) throws IOException {
+        if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(file);
+        }
     }
 
     /**

@@ -310,8 +310,17 @@ class LogManagerTest {
     @Test
     void backgroundCleanerCompactsCompactedLogsOnly() throws Exception {
         List<Path> dirs = dirs(1);
-        LogManager m =
-                LogManager.start(new LogManager.Config(dirs, defaults, NEVER_MS, NEVER_MS, NEVER_MS, 20, 1000), time);
+        LogManager m = LogManager.start(
+                new LogManager.Config(
+                        dirs,
+                        defaults,
+                        NEVER_MS,
+                        NEVER_MS,
+                        NEVER_MS,
+                        20,
+                        LogManager.CleanerState.ENABLED,
+                        new LogCleaner.Config(1 << 20, 0.9, 2, Double.MAX_VALUE, 4096)),
+                time);
         managers.add(m);
         LogConfig compacted = config(
                 LogConfig.CLEANUP_POLICY,

@@ -71,6 +71,30 @@ public final class KafkaRecords {
         return out;
     }
 
+    /** Receives a record's offset and key (null if keyless); returns false to stop the walk. */
+    @FunctionalInterface
+    public interface KeyVisitor {
+        boolean visit(long offset, ByteBuffer key);
+    }
+
+    /**
+     * Walks the records of the single batch at {@code pos} with the given size, decompressing if
+     * needed, handing each record's key to {@code visitor} without copying it (the key buffer is only
+     * valid during the call). Returns false if the visitor stopped the walk.
+     */
+    public static boolean forEachKey(ByteBuffer buf, int pos, int size, KeyVisitor visitor) {
+        MemoryRecords records = MemoryRecords.readableRecords(
+                buf.duplicate().position(pos).limit(pos + size).slice());
+        for (MutableRecordBatch batch : records.batches()) {
+            for (Record r : batch) {
+                if (!visitor.visit(r.offset(), r.hasKey() ? r.key() : null)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** Builds one v2 batch with the given codec ({@link #NONE} .. {@link #ZSTD}) and base offset. */
     public static ByteBuffer build(int codec, long baseOffset, List<SimpleRecord> records) {
         Compression compression;

@@ -16,7 +16,9 @@ public enum BatchError {
     /** An idempotent producer's batch whose sequence does not follow its last one. */
     OUT_OF_ORDER_SEQUENCE(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER),
     /** An idempotent producer's batch with an epoch older than one already seen. */
-    INVALID_PRODUCER_EPOCH(Errors.INVALID_PRODUCER_EPOCH);
+    INVALID_PRODUCER_EPOCH(Errors.INVALID_PRODUCER_EPOCH),
+    /** A CreateTime timestamp outside {@code message.timestamp.before/after.max.ms} of the broker's clock. */
+    INVALID_TIMESTAMP(Errors.INVALID_TIMESTAMP);
 
     private final Errors kafkaError;
 

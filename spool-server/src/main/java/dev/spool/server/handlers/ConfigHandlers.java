@@ -3,6 +3,7 @@ package dev.spool.server.handlers;
 import dev.spool.common.config.ConfigDef;
 import dev.spool.metadata.TopicImage;
 import dev.spool.server.BrokerContext;
+import dev.spool.server.ServerConfig;
 import dev.spool.server.TopicService;
 import dev.spool.server.network.RequestContext;
 import dev.spool.storage.LogConfig;
@@ -46,6 +47,7 @@ public final class ConfigHandlers {
     static final byte TYPE_STRING = 2;
     static final byte TYPE_INT = 3;
     static final byte TYPE_LONG = 5;
+    static final byte TYPE_DOUBLE = 6;
     static final byte TYPE_LIST = 7;
 
     /** IncrementalAlterConfigs operations. */
@@ -89,9 +91,9 @@ public final class ConfigHandlers {
                                 .setErrorMessage("Topic " + r.resourceName() + " does not exist");
                     } else {
                         Map<String, String> all = broker.topics().effectiveTopicConfigs(topic.configs());
+                        Map<String, String> defaults = broker.topics().effectiveTopicConfigs(Map.of());
                         for (Map.Entry<String, String> e : all.entrySet()) {
-                            byte source = topic.configs().containsKey(e.getKey()) ? SOURCE_TOPIC : SOURCE_DEFAULT;
-                            add(result, r, request, e.getKey(), e.getValue(), source, topicType(e.getKey()));
+                            addTopicConfig(result, r, request, topic.configs(), defaults, e.getKey(), e.getValue());
                         }
                     }
                 } else if (r.resourceType() == BROKER) {
@@ -119,6 +121,60 @@ public final class ConfigHandlers {
             return data;
         }
 
+        /**
+         * One topic config as Kafka describes it: source DYNAMIC_TOPIC_CONFIG for an override,
+         * STATIC_BROKER_CONFIG where a broker {@code log.*} key set in the properties gives the default,
+         * DEFAULT_CONFIG otherwise; synonyms from the most to the least specific.
+         */
+        private void addTopicConfig(
+                DescribeConfigsResponseData.DescribeConfigsResult result,
+                DescribeConfigsRequestData.DescribeConfigsResource r,
+                DescribeConfigsRequestData request,
+                Map<String, String> overrides,
+                Map<String, String> defaults,
+                String name,
+                String value) {
+            if (r.configurationKeys() != null && !r.configurationKeys().contains(name)) {
+                return;
+            }
+            String staticKey = broker.config().staticSynonym(name);
+            byte source = overrides.containsKey(name)
+                    ? SOURCE_TOPIC
+                    : staticKey != null ? SOURCE_STATIC_BROKER : SOURCE_DEFAULT;
+            DescribeConfigsResponseData.DescribeConfigsResourceResult c =
+                    new DescribeConfigsResponseData.DescribeConfigsResourceResult()
+                            .setName(name)
+                            .setValue(value)
+                            .setConfigSource(source)
+                            .setIsSensitive(false)
+                            .setReadOnly(false)
+                            .setConfigType(topicType(name));
+            if (request.includeSynonyms()) {
+                if (overrides.containsKey(name)) {
+                    c.synonyms().add(synonym(name, overrides.get(name), SOURCE_TOPIC));
+                }
+                if (staticKey != null) {
+                    c.synonyms()
+                            .add(synonym(staticKey, broker.config().originals().get(staticKey), SOURCE_STATIC_BROKER));
+                }
+                List<String> brokerKeys = ServerConfig.TOPIC_SYNONYMS.getOrDefault(name, List.of());
+                String defaultName = brokerKeys.isEmpty() ? name : brokerKeys.get(brokerKeys.size() - 1);
+                String kafkaDefault = render(LogConfig.DEF.keys().get(name).defaultValue());
+                c.synonyms()
+                        .add(synonym(
+                                defaultName, staticKey == null ? defaults.get(name) : kafkaDefault, SOURCE_DEFAULT));
+            }
+            result.configs().add(c);
+        }
+
+        private static DescribeConfigsResponseData.DescribeConfigsSynonym synonym(
+                String name, String value, byte source) {
+            return new DescribeConfigsResponseData.DescribeConfigsSynonym()
+                    .setName(name)
+                    .setValue(value)
+                    .setSource(source);
+        }
+
         private static String render(Object v) {
             if (v instanceof List<?> list) {
                 return String.join(",", list.stream().map(String::valueOf).toList());
@@ -140,6 +196,8 @@ public final class ConfigHandlers {
                     return TYPE_BOOLEAN;
                 case LIST:
                     return TYPE_LIST;
+                case DOUBLE:
+                    return TYPE_DOUBLE;
                 default:
                     return TYPE_STRING;
             }

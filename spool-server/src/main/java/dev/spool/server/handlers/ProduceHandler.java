@@ -25,6 +25,9 @@ public final class ProduceHandler extends SimpleHandler<ProduceRequestData> {
 
     static final int ZSTD = 4;
 
+    /** One node: the in-sync replica set of every partition is this broker. */
+    static final int IN_SYNC_REPLICAS = 1;
+
     private final BrokerContext broker;
 
     public ProduceHandler(BrokerContext broker) {
@@ -49,6 +52,18 @@ public final class ProduceHandler extends SimpleHandler<ProduceRequestData> {
                             ? Errors.UNKNOWN_TOPIC_ID
                             : Errors.UNKNOWN_TOPIC_OR_PARTITION;
                     tr.partitionResponses().add(pr.setErrorCode(unknown.code()));
+                    continue;
+                }
+                if (request.acks() == -1 && log.config().minInsyncReplicas() > IN_SYNC_REPLICAS) {
+                    // Kafka's min.insync.replicas: this node is the whole ISR of every partition.
+                    tr.partitionResponses()
+                            .add(pr.setErrorCode(Errors.NOT_ENOUGH_REPLICAS.code())
+                                    .setErrorMessage("The size of the current ISR " + IN_SYNC_REPLICAS
+                                            + " is insufficient to satisfy the min.isr requirement of "
+                                            + log.config().minInsyncReplicas() + " for partition "
+                                            + log.topicPartition())
+                                    .setBaseOffset(-1)
+                                    .setLogStartOffset(-1));
                     continue;
                 }
                 append(ctx, log, p, pr);
