@@ -193,8 +193,7 @@ run() {
 perf() { # perf TOPIC RECORDS SIZE [PRODUCER PROPS...]
   local topic="$1" n="$2" size="$3"; shift 3
   "${TOOL[@]}" -cp "$KHOME/tools/*" org.apache.kafka.tools.ProducerPerformance --topic "$topic" --num-records "$n" \
-    --record-size "$size" --throughput -1 --command-property "bootstrap.servers=127.0.0.1:$PORT" acks=1 \
-    enable.idempotence=false "$@"
+    --record-size "$size" --throughput -1 --command-property "bootstrap.servers=127.0.0.1:$PORT" acks=1 "$@"
 }
 client() { "${TOOL[@]}" -cp "$HARNESS_CP" dev.spool.bench.compare.BenchClient "$1" "127.0.0.1:$PORT" "${@:2}"; }
 

@@ -269,14 +269,6 @@ public final class ServerConfig {
         return parsed.getLong(LOG_RETENTION_CHECK_INTERVAL_MS);
     }
 
-    public long producerIdExpirationMs() {
-        return parsed.getInt(PRODUCER_ID_EXPIRATION_MS);
-    }
-
-    public long producerIdExpirationCheckIntervalMs() {
-        return parsed.getInt(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS);
-    }
-
     /** Kafka's {@code log.cleaner.backoff.ms}. */
     public long cleanerBackoffMs() {
         return parsed.getLong(LOG_CLEANER_BACKOFF_MS);
@@ -304,6 +296,14 @@ public final class ServerConfig {
                     String.valueOf(parsed.getLong(LOG_CLEANER_DEDUPE_BUFFER_SIZE)),
                     e.getMessage());
         }
+    }
+
+    public long producerIdExpirationMs() {
+        return parsed.getInt(PRODUCER_ID_EXPIRATION_MS);
+    }
+
+    public long producerIdExpirationCheckIntervalMs() {
+        return parsed.getInt(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS);
     }
 
     /** The given properties, as strings. */

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spool.common.config.ConfigException;
+import dev.spool.storage.LogCleaner;
 import dev.spool.storage.LogConfig;
+import dev.spool.storage.LogManager;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,48 @@ class ServerConfigTest {
         assertThat(c.messageMaxBytes()).isEqualTo(1048588);
         assertThat(c.socketRequestMaxBytes()).isEqualTo(104857600);
         assertThat(c.defaultLogConfig()).isEqualTo(LogConfig.defaults());
+    }
+
+    @Test
+    void cleanerSettingsHaveKafkasDefaultsAndBadOnesNameTheirKey() {
+        ServerConfig defaults = ServerConfig.parse(Map.of());
+        assertThat(defaults.cleanerConfig()).isEqualTo(LogCleaner.Config.defaults());
+        assertThat(defaults.cleanerState()).isEqualTo(LogManager.CleanerState.ENABLED);
+        assertThat(defaults.cleanerBackoffMs()).isEqualTo(15_000L);
+
+        ServerConfig c = ServerConfig.parse(Map.of(
+                "log.cleaner.threads", "3",
+                "log.cleaner.dedupe.buffer.size", "1000000",
+                "log.cleaner.io.max.bytes.per.second", "5e6",
+                "log.cleaner.enable", "false",
+                "log.cleaner.backoff.ms", "50",
+                "log.cleanup.policy", "compact",
+                "log.cleaner.min.cleanable.ratio", "0.2",
+                "log.cleaner.delete.retention.ms", "10",
+                "log.roll.jitter.hours", "1",
+                "min.insync.replicas", "2"));
+        assertThat(c.cleanerConfig().threads()).isEqualTo(3);
+        assertThat(c.cleanerConfig().dedupeBufferBytes()).isEqualTo(1_000_000L);
+        assertThat(c.cleanerConfig().ioMaxBytesPerSecond()).isEqualTo(5e6);
+        assertThat(c.cleanerState()).isEqualTo(LogManager.CleanerState.DISABLED);
+        assertThat(c.cleanerBackoffMs()).isEqualTo(50);
+        LogConfig topic = c.defaultLogConfig();
+        assertThat(topic.compact()).isTrue();
+        assertThat(topic.delete()).isFalse();
+        assertThat(topic.minCleanableDirtyRatio()).isEqualTo(0.2);
+        assertThat(topic.deleteRetentionMs()).isEqualTo(10);
+        assertThat(topic.segmentJitterMs()).isEqualTo(3_600_000L);
+        assertThat(topic.minInsyncReplicas()).isEqualTo(2);
+
+        assertThatThrownBy(() -> ServerConfig.parse(Map.of("log.cleaner.threads", "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("log.cleaner.threads");
+        assertThatThrownBy(() -> ServerConfig.parse(Map.of("log.cleaner.io.buffer.load.factor", "1.5")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("log.cleaner.io.buffer.load.factor");
+        assertThatThrownBy(() -> ServerConfig.parse(Map.of("log.cleaner.dedupe.buffer.size", "10")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("log.cleaner.dedupe.buffer.size");
     }
 
     @Test

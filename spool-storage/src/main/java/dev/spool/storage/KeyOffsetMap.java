@@ -72,6 +72,16 @@ final class KeyOffsetMap {
         return new KeyOffsetMap(capacity, entries);
     }
 
+    /**
+     * The smallest map that accepts {@code records} keys at {@code loadFactor}, but at most
+     * {@code maxBytes} of table (then it holds fewer).
+     */
+    static KeyOffsetMap forRecords(long records, long maxBytes, double loadFactor) {
+        double slots = Math.ceil(Math.max(1, records) / loadFactor) + 2;
+        long bytes = slots * BYTES_PER_ENTRY >= maxBytes ? maxBytes : (long) slots * BYTES_PER_ENTRY;
+        return ofBytes(bytes, loadFactor);
+    }
+
     /** A map that holds exactly {@code maxEntries} keys (tests; half the slots stay free). */
     static KeyOffsetMap ofEntries(int maxEntries) {
         return new KeyOffsetMap(maxEntries * 2 + 1, maxEntries);

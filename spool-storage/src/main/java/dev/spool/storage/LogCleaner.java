@@ -15,11 +15,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Lifecycle and thread-safety.</b> A cleaner is created once per broker and is thread-safe:
  * {@link LogManager} runs {@code log.cleaner.threads} threads that each call {@link #cleanDirtiest};
  * a log is cleaned by one thread at a time (a second {@link #clean} of it returns at once), and each
- * pass borrows one of at most {@code threads} key maps (allocated on first use, then reused).
+ * pass borrows one of at most {@code threads} key maps, sized for the records its dirty part can
+ * hold (at most the per-thread share) and kept for reuse, so a broker whose compacted logs are small
+ * never allocates the whole {@code log.cleaner.dedupe.buffer.size}.
  * Checkpoint updates are serialized. Cleaning reads segments without the log's lock (non-active
  * segments do not change) and takes it only for the snapshot and each swap, so appends and reads go
  * on meanwhile.
@@ -145,36 +148,39 @@ public final class LogCleaner {
 
     private final Time time;
     private final Config config;
-    private final Supplier<KeyOffsetMap> newMap;
-    /** Maps not in use; at most {@code config.threads()} are ever created. */
-    private final BlockingQueue<KeyOffsetMap> freeMaps;
+    private final LongFunction<KeyOffsetMap> newMap;
+    /** One permit per thread's share of {@code log.cleaner.dedupe.buffer.size}: passes that hold a map. */
+    private final Semaphore mapPermits;
+    /** Maps kept for reuse by later passes (at most one per permit). */
+    private final Queue<KeyOffsetMap> idleMaps = new ConcurrentLinkedQueue<>();
 
     private final IoThrottler throttler;
     /** Logs being cleaned now: never two passes on one log. */
     private final Set<TopicPartition> inProgress = ConcurrentHashMap.newKeySet();
-    /** Serializes checkpoint file updates and the choice of the next log. */
+    /** Serializes checkpoint file updates and the choice of the next log; signalled when a log is released. */
     private final Object checkpointLock = new Object();
-
-    private int mapsCreated; // guarded by freeMaps
 
     /** A cleaner with the given settings. */
     public LogCleaner(Time time, Config config) {
-        this(time, config, () -> KeyOffsetMap.ofBytes(config.mapBytesPerThread(), config.loadFactor()));
+        this(
+                time,
+                config,
+                records -> KeyOffsetMap.forRecords(records, config.mapBytesPerThread(), config.loadFactor()));
     }
 
     /** A one-thread cleaner whose key map holds exactly {@code maxMapEntries} keys (tests). */
     LogCleaner(Time time, int maxMapEntries) {
-        this(time, Config.defaults(), () -> KeyOffsetMap.ofEntries(maxMapEntries));
+        this(time, Config.defaults(), records -> KeyOffsetMap.ofEntries(maxMapEntries));
         if (maxMapEntries < 1) {
             throw new IllegalArgumentException("maxMapEntries must be positive: " + maxMapEntries);
         }
     }
 
-    private LogCleaner(Time time, Config config, Supplier<KeyOffsetMap> newMap) {
+    private LogCleaner(Time time, Config config, LongFunction<KeyOffsetMap> newMap) {
         this.time = time;
         this.config = config;
         this.newMap = newMap;
-        this.freeMaps = new ArrayBlockingQueue<>(config.threads());
+        this.mapPermits = new Semaphore(config.threads());
         this.throttler = IoThrottler.of(time, config.ioMaxBytesPerSecond());
     }
 
@@ -299,7 +305,7 @@ public final class LogCleaner {
             LOG.warn("Cleaning of {} failed; it is retried later", best.topicPartition(), e);
             return new CleanedLog(best, Stats.NOTHING);
         } finally {
-            inProgress.remove(best.topicPartition());
+            release(best.topicPartition());
         }
     }
 
@@ -317,40 +323,48 @@ public final class LogCleaner {
         try {
             return cleanClaimed(log);
         } finally {
-            inProgress.remove(log.topicPartition());
+            release(log.topicPartition());
+        }
+    }
+
+    private void release(TopicPartition tp) {
+        synchronized (checkpointLock) {
+            inProgress.remove(tp);
+            checkpointLock.notifyAll();
+        }
+    }
+
+    /** Something done to a log while no pass cleans it. */
+    @FunctionalInterface
+    public interface LogAction {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code action} (closing or deleting the log of {@code tp}) once no pass is cleaning it,
+     * waiting for a running pass to end, and keeps new passes off it meanwhile (Kafka aborts cleaning
+     * before it deletes a log). A pass that chose the log earlier and starts afterwards fails on the
+     * closed log and is logged.
+     */
+    public void whileNotCleaning(TopicPartition tp, LogAction action) throws IOException {
+        synchronized (checkpointLock) {
+            while (!inProgress.add(tp)) {
+                try {
+                    checkpointLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted waiting for the cleaner to leave " + tp);
+                }
+            }
+        }
+        try {
+            action.run();
+        } finally {
+            release(tp);
         }
     }
 
     private Stats cleanClaimed(Log log) throws IOException {
-        KeyOffsetMap map = borrowMap();
-        try {
-            map.clear();
-            return cleanWith(log, map);
-        } finally {
-            freeMaps.add(map);
-        }
-    }
-
-    private KeyOffsetMap borrowMap() throws IOException {
-        synchronized (freeMaps) {
-            KeyOffsetMap m = freeMaps.poll();
-            if (m != null) {
-                return m;
-            }
-            if (mapsCreated < config.threads()) {
-                mapsCreated++;
-                return newMap.get();
-            }
-        }
-        try {
-            return freeMaps.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted waiting for a cleaner map");
-        }
-    }
-
-    private Stats cleanWith(Log log, KeyOffsetMap map) throws IOException {
         LogConfig cfg = log.config();
         if (!cfg.compact()) {
             return Stats.NOTHING;
@@ -361,6 +375,46 @@ public final class LogCleaner {
         if (dirtyStart >= snap.firstUncleanableOffset() || snap.segments().isEmpty()) {
             return Stats.NOTHING;
         }
+        // The dirty part holds at most as many records as it spans offsets: the map need not be larger.
+        KeyOffsetMap map = borrowMap(snap.firstUncleanableOffset() - dirtyStart);
+        try {
+            map.clear();
+            return cleanWith(log, cfg, now, snap, dirtyStart, map);
+        } finally {
+            idleMaps.add(map);
+            mapPermits.release();
+        }
+    }
+
+    /**
+     * A map for a pass over at most {@code records} records: an idle one if it is large enough (or
+     * already of the full per-thread size), else a new one sized for them within the per-thread
+     * bound, which replaces it. Waits while every thread's share is in use.
+     */
+    private KeyOffsetMap borrowMap(long records) throws IOException {
+        try {
+            mapPermits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted waiting for a cleaner map");
+        }
+        KeyOffsetMap idle = idleMaps.poll();
+        if (idle != null
+                && (idle.maxEntries() >= records
+                        || idle.tableBytes() + KeyOffsetMap.BYTES_PER_ENTRY > config.mapBytesPerThread())) {
+            return idle;
+        }
+        try {
+            return newMap.apply(records);
+        } catch (RuntimeException | Error e) {
+            mapPermits.release();
+            throw e;
+        }
+    }
+
+    private Stats cleanWith(
+            Log log, LogConfig cfg, long now, Log.CleanableSnapshot snap, long dirtyStart, KeyOffsetMap map)
+            throws IOException {
         long mapEnd = buildMap(snap, dirtyStart, map);
         if (mapEnd <= dirtyStart) {
             return Stats.NOTHING;

@@ -357,8 +357,11 @@ public final class LogManager implements AutoCloseable {
             return;
         }
         logsPerDir.merge(log.dir().getParent(), -1, Integer::sum);
-        log.close();
-        cleaner.resetCheckpoint(log.dir(), tp);
+        // A pass cleaning the log finishes first; it must not write its checkpoint back afterwards.
+        cleaner.whileNotCleaning(tp, () -> {
+            log.close();
+            cleaner.resetCheckpoint(log.dir(), tp);
+        });
         Path renamed = log.dir()
                 .resolveSibling(deleteDirName(tp, UUID.randomUUID().toString().replace("-", "")));
         Files.move(log.dir(), renamed);

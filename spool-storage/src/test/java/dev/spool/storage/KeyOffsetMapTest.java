@@ -78,4 +78,14 @@ class KeyOffsetMapTest {
         assertThatThrownBy(() -> map.put(key("c"), -1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> KeyOffsetMap.ofBytes(1000, 0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aMapForAFewRecordsIsSmallAndOneForManyIsCappedByTheBuffer() {
+        KeyOffsetMap small = KeyOffsetMap.forRecords(1000, 134_217_728L, 0.9);
+        assertThat(small.maxEntries()).isGreaterThanOrEqualTo(1000);
+        assertThat(small.tableBytes()).isLessThan(30_000);
+        KeyOffsetMap capped = KeyOffsetMap.forRecords(Long.MAX_VALUE / 2, 2400, 0.9);
+        assertThat(capped.tableBytes()).isEqualTo(2400);
+        assertThat(capped.maxEntries()).isEqualTo(90);
+    }
 }

@@ -144,4 +144,38 @@ class LogCleanerMergeTest {
         }
         assertThat(cleaner.cleanDirtiest(List.of(lightlyDirty, veryDirty))).isNull();
     }
+
+    @Test
+    void aLogHeldForDeletionIsNotCleanedAndItsCheckpointIsNotWrittenBack() throws Exception {
+        Log log = open("deleted");
+        write(log, new Random(7), 400, 20);
+        LogCleaner cleaner = new LogCleaner(time, 1000);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> holder = pool.submit(() -> {
+                cleaner.whileNotCleaning(log.topicPartition(), () -> {
+                    inside.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    cleaner.resetCheckpoint(log.dir(), log.topicPartition());
+                });
+                return null;
+            });
+            assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(cleaner.clean(log)).isEqualTo(LogCleaner.Stats.NOTHING);
+            assertThat(cleaner.cleanDirtiest(List.of(log))).isNull();
+            release.countDown();
+            holder.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        assertThat(cleaner.cleanedOffset(log)).isZero();
+        assertThat(cleaner.clean(log).cleanedUpTo()).isEqualTo(log.logEndOffset());
+    }
 }

@@ -38,7 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       per topic, timed until the last completes (Kafka's controller refuses one operation of more
  *       than 10,000 records, so 10,000 partitions cannot be one topic there);
  *   <li>{@code produce-all BOOTSTRAP PER_PARTITION SIZE TOPIC...}: PER_PARTITION records of SIZE bytes
- *       to every partition of the topics, partition after partition (acks=1, no idempotence), timed
+ *       to every partition of the topics, partition after partition (acks=1, so no idempotence), timed
  *       until all are acknowledged, after an untimed pass of one record per partition;
  *   <li>{@code consume BOOTSTRAP TOPIC RECORDS}: an {@code assign()}-based consumer (no group, so no
  *       coordinator) reading every partition from the start until RECORDS records arrived;

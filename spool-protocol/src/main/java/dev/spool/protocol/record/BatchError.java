@@ -13,12 +13,12 @@ public enum BatchError {
     UNSUPPORTED_MAGIC(Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT),
     /** A batch larger than {@code max.message.bytes}. */
     TOO_LARGE(Errors.MESSAGE_TOO_LARGE),
+    /** A CreateTime timestamp outside {@code message.timestamp.before/after.max.ms} of the broker's clock. */
+    INVALID_TIMESTAMP(Errors.INVALID_TIMESTAMP),
     /** An idempotent producer's batch whose sequence does not follow its last one. */
     OUT_OF_ORDER_SEQUENCE(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER),
     /** An idempotent producer's batch with an epoch older than one already seen. */
-    INVALID_PRODUCER_EPOCH(Errors.INVALID_PRODUCER_EPOCH),
-    /** A CreateTime timestamp outside {@code message.timestamp.before/after.max.ms} of the broker's clock. */
-    INVALID_TIMESTAMP(Errors.INVALID_TIMESTAMP);
+    INVALID_PRODUCER_EPOCH(Errors.INVALID_PRODUCER_EPOCH);
 
     private final Errors kafkaError;
 
