@@ -91,8 +91,6 @@ final class ProduceCommand implements Callable<Integer> {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put(ProducerConfig.ACKS_CONFIG, acks);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
-        // The broker has no InitProducerId yet; an idempotent producer could not start.
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "spool-console-producer");
         props.putAll(CliSupport.clientProps(cl, bootstrap, producerConfig, "--producer-property", producerProperties));
 

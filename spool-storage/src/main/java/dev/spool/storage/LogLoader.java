@@ -130,6 +130,9 @@ public final class LogLoader {
                 logEnd,
                 recoveryPoint,
                 recoveredAny ? " (recovered)" : "");
+        if (params.hadCleanShutdown() && !recoveredAny) {
+            ProducerStateLoader.assumeNoProducersIfNoSnapshot(dir, tp, segments, logEnd);
+        }
         Log log = new Log(dir, tp, config, env, segments, new Offsets(logStart, recoveryPoint, hw, logEnd));
         log.loadProducerState();
         return log;

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -53,6 +54,25 @@ final class ProducerStateLoader {
         }
         replay(state, segments, from, logEndOffset);
         return from;
+    }
+
+    /**
+     * After a clean shutdown, a log without any snapshot was written before producer state existed
+     * (a clean close always leaves one): rather than reading the whole log, write empty snapshots at
+     * the bases of the last two segments and at the log end, as Kafka does for the same upgrade case.
+     * No batch of such a log carries a producer id: the broker handed none out.
+     */
+    static void assumeNoProducersIfNoSnapshot(Path dir, TopicPartition tp, List<LogSegment> segments, long logEnd)
+            throws IOException {
+        if (!ProducerStateSnapshot.list(dir).isEmpty()) {
+            return;
+        }
+        ProducerStateManager empty = new ProducerStateManager();
+        for (int i = Math.max(0, segments.size() - 2); i < segments.size(); i++) {
+            ProducerStateSnapshot.write(dir, segments.get(i).baseOffset(), empty);
+        }
+        ProducerStateSnapshot.write(dir, logEnd, empty);
+        LOG.info("No producer-state snapshot for {} after a clean shutdown: starting with no producers", tp);
     }
 
     /** Applies the batches with a producer id from offset {@code from} up to {@code logEndOffset}. */

@@ -194,6 +194,24 @@ class ProducerStateSnapshotTest {
     }
 
     @Test
+    void aCleanlyStoppedLogWithoutSnapshotsIsNotReadButStartsWithEmptySnapshots() throws IOException {
+        open();
+        for (int i = 0; i < 3; i++) {
+            log.appendAsLeader(LogTestSupport.batch("plain" + i, 2, T0), 0);
+            log.roll();
+        }
+        log.appendAsLeader(LogTestSupport.batch("plain", 1, T0), 0);
+        log.close();
+        log = null;
+        for (String s : snapshots()) { // as a log written before producer state existed
+            Files.delete(logDir().resolve(s));
+        }
+        open(new LogLoader.LoadParams(true, 7, 0, 7));
+        assertThat(snapshots()).containsExactly(snap(4), snap(6), snap(7));
+        assertThat(log.producerCount()).isZero();
+    }
+
+    @Test
     void aCorruptSnapshotIsDeletedAndAnOlderOneUsed() throws IOException {
         open();
         threeBatches();
