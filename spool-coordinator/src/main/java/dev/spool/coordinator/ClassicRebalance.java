@@ -73,11 +73,12 @@ final class ClassicRebalance {
             removeIfUnused(group);
             return done(joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
         }
-        boolean known = group.hasMember(memberId) || group.pendingMembers.contains(memberId);
-        if (!known && !group.is(GroupState.EMPTY) && group.size() >= shard.config.groupMaxSize()) {
-            return done(joinError(memberId, Errors.GROUP_MAX_SIZE_REACHED));
-        }
-        if (!known && group.is(GroupState.EMPTY) && group.size() >= shard.config.groupMaxSize()) {
+        // A known member, a pending one, or a static member replacing its previous incarnation does not
+        // grow the group.
+        boolean known = group.hasMember(memberId)
+                || group.pendingMembers.contains(memberId)
+                || (req.groupInstanceId() != null && group.staticMemberId(req.groupInstanceId()) != null);
+        if (!known && group.size() >= shard.config.groupMaxSize()) {
             return done(joinError(memberId, Errors.GROUP_MAX_SIZE_REACHED));
         }
         Join join = new Join(caller, req, protocolType, protocols, future);
@@ -172,7 +173,6 @@ final class ClassicRebalance {
             old.awaitingSync.complete(syncError(Errors.FENCED_INSTANCE_ID));
         }
         boolean wasLeader = group.isLeader(oldId);
-        boolean sameProtocols = old.sameProtocols(join.protocols());
         ClassicMember m = member(newId, join);
         m.assignment = old.assignment;
         // Replace in place, keeping the member order (the leader choice depends on it).
@@ -186,8 +186,12 @@ final class ClassicRebalance {
         if (wasLeader) {
             group.leaderId = newId;
         }
-        if (group.is(GroupState.STABLE) && sameProtocols) {
-            // Kafka: a static member restarting with the same protocols keeps its assignment, no rebalance.
+        // Kafka: a static member restarting in a stable group keeps its assignment without a rebalance
+        // unless its protocols would change the group's chosen protocol (its metadata, e.g. the owned
+        // partitions of a restarted consumer, may differ).
+        if (group.is(GroupState.STABLE)
+                && group.protocolName != null
+                && group.protocolName.equals(group.selectProtocol())) {
             if (!shard.write(List.of(GroupShard.groupRecord(group, Map.of(), now())))) {
                 group.members.remove(newId);
                 group.members.put(oldId, old);
