@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -74,11 +73,7 @@ public class AppendBenchmark {
         // As in the broker: segment files of an emptied log are removed by a background thread, not
         // inline (LogManager gives every log its background executor); no extra delay, to bound disk use.
         LogConfig config = LogConfig.from(Map.of(LogConfig.FILE_DELETE_DELAY_MS, "0"));
-        deleter = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bench-file-deleter");
-            t.setDaemon(true);
-            return t;
-        });
+        deleter = BenchDirs.newDeleter();
         LogEnv env = LogEnv.of(Time.SYSTEM).withBackground(deleter);
         logs = new Log[partitions];
         bytesInLog = new long[partitions];
@@ -99,17 +94,7 @@ public class AppendBenchmark {
             Log log = all[p];
             closers[p] = log == null ? null : log::close;
         }
-        if (deleter != null) {
-            deleter.shutdown();
-            try {
-                if (!deleter.awaitTermination(1, TimeUnit.MINUTES)) {
-                    throw new IOException("background file deletion did not finish");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for file deletion", e);
-            }
-        }
+        BenchDirs.finishDeletions(deleter);
         BenchDirs.closeAllAndDelete(dir, closers);
     }
 

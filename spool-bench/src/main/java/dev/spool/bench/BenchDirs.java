@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Scratch directories for benchmarks. They are created under the directory named by the system
@@ -36,6 +39,31 @@ final class BenchDirs {
         Path parent = Path.of(base);
         Files.createDirectories(parent);
         return Files.createTempDirectory(parent, prefix);
+    }
+
+    /** A single daemon thread that deletes replaced files off the benchmark thread, as the broker does. */
+    static ScheduledExecutorService newDeleter() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-file-deleter");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Stops {@code deleter} (null: nothing) after the deletions it was given. */
+    static void finishDeletions(ScheduledExecutorService deleter) throws IOException {
+        if (deleter == null) {
+            return;
+        }
+        deleter.shutdown();
+        try {
+            if (!deleter.awaitTermination(1, TimeUnit.MINUTES)) {
+                throw new IOException("background file deletion did not finish");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for file deletion", e);
+        }
     }
 
     /**

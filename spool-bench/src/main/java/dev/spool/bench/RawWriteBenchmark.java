@@ -8,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -65,11 +64,7 @@ public class RawWriteBenchmark {
         for (int p = 0; p < partitions; p++) {
             files[p] = open(p);
         }
-        deleter = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bench-file-deleter");
-            t.setDaemon(true);
-            return t;
-        });
+        deleter = BenchDirs.newDeleter();
         sharePerFile = BenchDirs.sharePerFile(budgetBytes, partitions, batchBytes);
         batch = Batches.exactSize(batchBytes, Time.SYSTEM.milliseconds());
         next = 0;
@@ -86,17 +81,7 @@ public class RawWriteBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        if (deleter != null) {
-            deleter.shutdown();
-            try {
-                if (!deleter.awaitTermination(1, TimeUnit.MINUTES)) {
-                    throw new IOException("background file deletion did not finish");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for file deletion", e);
-            }
-        }
+        BenchDirs.finishDeletions(deleter);
         BenchDirs.closeAllAndDelete(dir, files == null ? new FileChannel[0] : files);
     }
 
