@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code spool dump-log} on segments a real broker wrote, and on damaged copies of them. */
 class DumpLogCommandTest {
-    private static final String BATCH_LINE = "baseOffset: \\d+ lastOffset: \\d+ count: \\d+ baseSequence: -1 "
-            + "lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: -?\\d+ isTransactional: false "
+    private static final String BATCH_LINE = "baseOffset: \\d+ lastOffset: \\d+ count: \\d+ baseSequence: -?\\d+ "
+            + "lastSequence: -?\\d+ producerId: -?\\d+ producerEpoch: -?\\d+ partitionLeaderEpoch: -?\\d+ isTransactional: false "
             + "isControl: false position: \\d+ CreateTime: \\d+ size: \\d+ magic: 2 compresscodec: \\w+ crc: \\d+ "
             + "isvalid: (true|false)";
 
@@ -73,13 +73,15 @@ class DumpLogCommandTest {
             assertThat(batch).matches(BATCH_LINE);
             assertThat(batch)
                     .startsWith("baseOffset: " + i + " lastOffset: " + i + " count: 1 ")
+                    // spool produce is idempotent by default (acks=all): sequence i, one producer id
+                    .contains(" baseSequence: " + i + " lastSequence: " + i + " ")
                     .contains(" position: " + position + " ")
                     .endsWith("compresscodec: none crc: " + crcAt(segment, position) + " isvalid: true");
             position += Long.parseLong(batch.replaceAll(".* size: (\\d+) .*", "$1"));
         }
         assertThat(position).isEqualTo(Files.size(segment));
         assertThat(lines.get(3))
-                .matches("\\| offset: 0 CreateTime: \\d+ keySize: 2 valueSize: 3 sequence: -1 headerKeys: \\[h\\] "
+                .matches("\\| offset: 0 CreateTime: \\d+ keySize: 2 valueSize: 3 sequence: 0 headerKeys: \\[h\\] "
                         + "key: k1 payload: one");
         assertThat(lines.get(5))
                 .matches("\\| offset: 1 CreateTime: \\d+ keySize: 2 valueSize: 3 .* key: k2 payload: two");
