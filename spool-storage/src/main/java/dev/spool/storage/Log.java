@@ -555,7 +555,7 @@ public final class Log implements AutoCloseable {
                 logStartOffset = offset;
                 recoveryPoint = Math.max(recoveryPoint, offset);
             }
-            deleteSegments((segment, next) -> next != null && next.baseOffset() <= logStartOffset, "log start offset");
+            deleteSegments(SegmentRetention.belowLogStart(logStartOffset), "log start offset");
             return logStartOffset;
         } catch (IOException e) {
             throw markOffline("delete records of " + topicPartition, e);
@@ -577,23 +577,12 @@ public final class Log implements AutoCloseable {
             checkOnline();
             LogConfig cfg = config;
             long now = time.milliseconds();
-            int deleted = deleteSegments(
-                    (segment, next) -> next != null && next.baseOffset() <= logStartOffset, "log start offset");
+            int deleted = deleteSegments(SegmentRetention.belowLogStart(logStartOffset), "log start offset");
             if (cfg.delete() && cfg.retentionMs() >= 0) {
-                deleted += deleteSegments(
-                        (segment, next) -> now - segment.largestTimestamp() > cfg.retentionMs(), "retention.ms");
+                deleted += deleteSegments(SegmentRetention.olderThan(now, cfg.retentionMs()), "retention.ms");
             }
             if (cfg.delete() && cfg.retentionBytes() >= 0) {
-                long[] excess = {size() - cfg.retentionBytes()};
-                deleted += deleteSegments(
-                        (segment, next) -> {
-                            if (excess[0] - segment.size() >= 0) {
-                                excess[0] -= segment.size();
-                                return true;
-                            }
-                            return false;
-                        },
-                        "retention.bytes");
+                deleted += deleteSegments(SegmentRetention.beyondSize(size(), cfg.retentionBytes()), "retention.bytes");
             }
             return deleted;
         } catch (IOException e) {
@@ -603,26 +592,10 @@ public final class Log implements AutoCloseable {
         }
     }
 
-    @FunctionalInterface
-    private interface SegmentPredicate {
-        boolean test(LogSegment segment, LogSegment next) throws IOException;
-    }
-
-    /** Deletes the longest prefix of segments that satisfy {@code predicate} and lie below the HW. */
-    private int deleteSegments(SegmentPredicate predicate, String reason) throws IOException {
-        List<LogSegment> deletable = new ArrayList<>();
+    /** Deletes the longest prefix of segments that satisfy {@code rule} and lie below the HW. */
+    private int deleteSegments(SegmentRetention.SegmentPredicate rule, String reason) throws IOException {
         List<LogSegment> all = new ArrayList<>(segments.values());
-        for (int i = 0; i < all.size(); i++) {
-            LogSegment segment = all.get(i);
-            LogSegment next = i + 1 < all.size() ? all.get(i + 1) : null;
-            long segmentEnd = next != null ? next.baseOffset() : logEndOffset;
-            boolean belowHighWatermark = segmentEnd <= highWatermark;
-            boolean emptyActive = next == null && segment.size() == 0;
-            if (!belowHighWatermark || emptyActive || !predicate.test(segment, next)) {
-                break;
-            }
-            deletable.add(segment);
-        }
+        List<LogSegment> deletable = SegmentRetention.deletablePrefix(all, logEndOffset, highWatermark, rule);
         if (deletable.isEmpty()) {
             return 0;
         }
