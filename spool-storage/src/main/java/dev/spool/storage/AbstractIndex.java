@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -33,7 +34,7 @@ abstract class AbstractIndex implements AutoCloseable {
     private int maxEntries;
     private volatile ByteBuffer buf;
     private volatile int entries;
-    private boolean writable; // entries in a heap buffer; the file is opened only to write them
+    private volatile boolean writable; // entries in a heap buffer; the file is opened only to write them
     private boolean dirty; // entries changed since they were last written and forced
 
     /**
@@ -197,13 +198,21 @@ abstract class AbstractIndex implements AutoCloseable {
         if (writable() && dirty) {
             // Opened for the write only: an index holds no file descriptor between flushes, so each
             // partition costs one descriptor (its .log), as in Kafka, whose indexes are maps.
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            Path target = file;
+            try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
                 ByteBuffer view = buf.duplicate().position(0).limit(entries * entrySize);
                 long at = 0;
                 while (view.hasRemaining()) {
                     at += ch.write(view, at);
                 }
                 ch.force(false);
+            } catch (NoSuchFileException e) {
+                // A flush outside the log's lock can race with the segment's removal (retention, the
+                // cleaner's swap): renamed or deleted meanwhile, there is nothing left to make durable.
+                if (writable && target.equals(file)) {
+                    throw e;
+                }
+                return;
             }
             dirty = false;
         }
