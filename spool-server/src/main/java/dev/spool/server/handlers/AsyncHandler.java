@@ -1,6 +1,5 @@
 package dev.spool.server.handlers;
 
-import dev.spool.server.network.ApiHandler;
 import dev.spool.server.network.RequestContext;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -13,30 +12,9 @@ import org.apache.kafka.common.protocol.ApiMessage;
  * connection writes it on its event loop when the future completes. Subclasses implement
  * {@link #respond}, which must not block.
  */
-abstract class AsyncHandler<Q extends ApiMessage> implements ApiHandler {
-    private final ApiKeys api;
-    private final short minVersion;
-    private final short maxVersion;
-
+abstract class AsyncHandler<Q extends ApiMessage> extends VersionedHandler {
     AsyncHandler(ApiKeys api, int minVersion, int maxVersion) {
-        this.api = api;
-        this.minVersion = (short) minVersion;
-        this.maxVersion = (short) maxVersion;
-    }
-
-    @Override
-    public final ApiKeys api() {
-        return api;
-    }
-
-    @Override
-    public final short minVersion() {
-        return minVersion;
-    }
-
-    @Override
-    public final short maxVersion() {
-        return maxVersion;
+        super(api, minVersion, maxVersion);
     }
 
     @Override
