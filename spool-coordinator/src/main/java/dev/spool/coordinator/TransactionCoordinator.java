@@ -287,7 +287,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                     ? null
                     : Pattern.compile(filter.idPattern());
         } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(resp.setErrorCode(Errors.INVALID_REQUEST.code()));
+            return CompletableFuture.completedFuture(resp.setErrorCode(Errors.INVALID_REGULAR_EXPRESSION.code()));
         }
         if (!active) {
             return CompletableFuture.completedFuture(resp);

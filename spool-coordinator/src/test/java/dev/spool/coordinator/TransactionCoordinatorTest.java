@@ -402,7 +402,7 @@ class TransactionCoordinatorTest {
                         .list(new TransactionCoordinator.ListFilter(Set.of(), Set.of(), -1, "("))
                         .join()
                         .errorCode())
-                .isEqualTo(Errors.INVALID_REQUEST.code());
+                .isEqualTo(Errors.INVALID_REGULAR_EXPRESSION.code());
     }
 
     List<String> names(TransactionCoordinator.ListFilter f) {

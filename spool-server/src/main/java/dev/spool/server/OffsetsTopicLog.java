@@ -22,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinator's {@link CoordinatorLog} port over the partition logs of {@code __consumer_offsets}:
- * the topic is created compacted on first need; an append is one uncompressed v2 batch per call
+ * The coordinators' {@link CoordinatorLog} port over the partition logs of an internal topic
+ * ({@code __consumer_offsets} for groups, {@code __transaction_state} for transactions, {@link
+ * #transactionState}): the topic is created compacted on first need; an append is one uncompressed v2 batch per call
  * (atomic), after which the high watermark follows and waiting fetches wake; a read replays the
  * partition from its log start to its end, batch by batch (control batches skipped). Thread-safe
  * (the logs are).
@@ -32,8 +33,12 @@ final class OffsetsTopicLog implements CoordinatorLog {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetsTopicLog.class);
 
     static final String TOPIC = "__consumer_offsets";
+    static final String TRANSACTION_STATE_TOPIC = "__transaction_state";
     /** Bytes read per step while loading. */
     private static final int READ_CHUNK_BYTES = 1 << 20;
+
+    private final String topic;
+    private final int readChunkBytes;
 
     private final TopicService topics;
     private final DelayedFetches delayedFetches;
@@ -41,6 +46,17 @@ final class OffsetsTopicLog implements CoordinatorLog {
     private final int segmentBytes;
 
     OffsetsTopicLog(BrokerContext broker, int segmentBytes) {
+        this(broker, TOPIC, segmentBytes, READ_CHUNK_BYTES);
+    }
+
+    /** The port over {@code __transaction_state} (read {@code loadBufferBytes} at a time while loading). */
+    static OffsetsTopicLog transactionState(BrokerContext broker, int segmentBytes, int loadBufferBytes) {
+        return new OffsetsTopicLog(broker, TRANSACTION_STATE_TOPIC, segmentBytes, loadBufferBytes);
+    }
+
+    private OffsetsTopicLog(BrokerContext broker, String topic, int segmentBytes, int readChunkBytes) {
+        this.topic = topic;
+        this.readChunkBytes = readChunkBytes;
         this.broker = broker;
         this.topics = broker.topics();
         this.delayedFetches = broker.delayedFetches();
@@ -49,7 +65,7 @@ final class OffsetsTopicLog implements CoordinatorLog {
 
     @Override
     public boolean topicExists() {
-        return topics.image().topic(TOPIC) != null;
+        return topics.image().topic(topic) != null;
     }
 
     @Override
@@ -59,7 +75,7 @@ final class OffsetsTopicLog implements CoordinatorLog {
         }
         try {
             TopicService.Outcome o = topics.createTopic(
-                    TOPIC,
+                    topic,
                     partitions,
                     (short) 1,
                     Map.of(
@@ -69,20 +85,20 @@ final class OffsetsTopicLog implements CoordinatorLog {
                             String.valueOf(segmentBytes)),
                     false);
             if (!o.ok() && !topicExists()) {
-                LOG.error("cannot create {}: {} {}", TOPIC, o.error(), o.message());
+                LOG.error("cannot create {}: {} {}", topic, o.error(), o.message());
                 return false;
             }
             return true;
         } catch (IOException e) {
-            LOG.error("cannot create {}", TOPIC, e);
+            LOG.error("cannot create {}", topic, e);
             return false;
         }
     }
 
     private Log log(int partition) throws CoordinatorLogException {
-        Log log = broker.log(TOPIC, partition);
+        Log log = broker.log(topic, partition);
         if (log == null) {
-            throw new CoordinatorLogException(TOPIC + "-" + partition + " does not exist", null);
+            throw new CoordinatorLogException(topic + "-" + partition + " does not exist", null);
         }
         return log;
     }
@@ -99,13 +115,13 @@ final class OffsetsTopicLog implements CoordinatorLog {
             AppendResult result = log.appendAsLeader(BatchBuilder.build(batch), 0);
             if (!result.ok()) {
                 throw new CoordinatorLogException(
-                        "append to " + TOPIC + "-" + partition + " refused: " + result.error() + " " + result.message(),
+                        "append to " + topic + "-" + partition + " refused: " + result.error() + " " + result.message(),
                         null);
             }
             log.updateHighWatermark(log.logEndOffset());
-            delayedFetches.onAppend(new TopicPartition(TOPIC, partition));
+            delayedFetches.onAppend(new TopicPartition(topic, partition));
         } catch (LogOfflineException e) {
-            throw new CoordinatorLogException("append to " + TOPIC + "-" + partition + " failed", e);
+            throw new CoordinatorLogException("append to " + topic + "-" + partition + " failed", e);
         }
     }
 
@@ -116,7 +132,7 @@ final class OffsetsTopicLog implements CoordinatorLog {
         long offset = log.logStartOffset();
         try {
             while (offset < end) {
-                ReadResult r = log.read(offset, READ_CHUNK_BYTES, end, true);
+                ReadResult r = log.read(offset, readChunkBytes, end, true);
                 if (!r.ok() || r.sizeInBytes() == 0) {
                     break;
                 }
@@ -144,7 +160,7 @@ final class OffsetsTopicLog implements CoordinatorLog {
                 offset = next;
             }
         } catch (IOException e) {
-            throw new CoordinatorLogException("read of " + TOPIC + "-" + partition + " failed", e);
+            throw new CoordinatorLogException("read of " + topic + "-" + partition + " failed", e);
         }
     }
 }

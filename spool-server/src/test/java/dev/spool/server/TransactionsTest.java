@@ -1,0 +1,192 @@
+package dev.spool.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kafka-clients' transactional producer and Admin's transaction APIs against a real broker: commit,
+ * abort, fencing by a new instance, the coordinator's state across a restart, and the abort of a
+ * transaction that outlives its timeout. (Markers reach the partition logs once storage writes them;
+ * this test covers the coordinator and its APIs.)
+ */
+class TransactionsTest {
+    static final String TOPIC = "tx-out";
+
+    @TempDir
+    Path dir;
+
+    EmbeddedSpool broker;
+    Admin admin;
+
+    @BeforeEach
+    void start() throws Exception {
+        startBroker();
+        admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+
+    void startBroker() throws Exception {
+        broker = EmbeddedSpool.start(dir, Map.of(ServerConfig.TRANSACTION_ABORT_TIMED_OUT_CLEANUP_INTERVAL_MS, "200"));
+        Properties ap = new Properties();
+        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        admin = Admin.create(ap);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        admin.close();
+        broker.close();
+    }
+
+    KafkaProducer<String, String> producer(String txnId, int timeoutMs) {
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        pp.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, txnId);
+        pp.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(timeoutMs));
+        pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+        return new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer());
+    }
+
+    TransactionDescription describe(String txnId) throws Exception {
+        return admin.describeTransactions(List.of(txnId)).description(txnId).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void commitAndAbortMoveTheCoordinatorThroughKafkasStates() throws Exception {
+        try (KafkaProducer<String, String> p = producer("app-1", 60_000)) {
+            p.initTransactions();
+            TransactionDescription d = describe("app-1");
+            assertThat(d.state()).isEqualTo(TransactionState.EMPTY);
+            long pid = d.producerId();
+
+            p.beginTransaction();
+            p.send(new ProducerRecord<>(TOPIC, 0, "k", "committed")).get(30, TimeUnit.SECONDS);
+            p.send(new ProducerRecord<>(TOPIC, 1, "k", "committed")).get(30, TimeUnit.SECONDS);
+            d = describe("app-1");
+            assertThat(d.state()).isEqualTo(TransactionState.ONGOING);
+            assertThat(d.topicPartitions())
+                    .containsExactlyInAnyOrder(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1));
+            assertThat(d.transactionStartTimeMs()).isPresent();
+            p.commitTransaction();
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> assertThat(describe("app-1").state()).isEqualTo(TransactionState.COMPLETE_COMMIT));
+
+            p.beginTransaction();
+            p.send(new ProducerRecord<>(TOPIC, 0, "k", "aborted")).get(30, TimeUnit.SECONDS);
+            p.abortTransaction();
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> assertThat(describe("app-1").state()).isEqualTo(TransactionState.COMPLETE_ABORT));
+            assertThat(describe("app-1").producerId()).isEqualTo(pid);
+
+            Collection<TransactionListing> listed =
+                    admin.listTransactions().all().get(30, TimeUnit.SECONDS);
+            assertThat(listed).extracting(TransactionListing::transactionalId).contains("app-1");
+            Collection<TransactionListing> ongoing = admin.listTransactions(
+                            new ListTransactionsOptions().filterStates(List.of(TransactionState.ONGOING)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(ongoing).isEmpty();
+        }
+        assertThatThrownBy(() -> describe("never-used"))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(TransactionalIdNotFoundException.class);
+    }
+
+    @Test
+    void aNewInstanceFencesTheOldOneAndAbortsItsTransaction() throws Exception {
+        KafkaProducer<String, String> old = producer("app-2", 60_000);
+        try {
+            old.initTransactions();
+            old.beginTransaction();
+            old.send(new ProducerRecord<>(TOPIC, 0, "k", "zombie")).get(30, TimeUnit.SECONDS);
+            int oldEpoch = describe("app-2").producerEpoch();
+            try (KafkaProducer<String, String> fresh = producer("app-2", 60_000)) {
+                // the open transaction is aborted (CONCURRENT_TRANSACTIONS, the client retries), then the
+                // retry bumps the epoch a second time and leaves the id Empty
+                fresh.initTransactions();
+                TransactionDescription d = describe("app-2");
+                assertThat(d.state()).isEqualTo(TransactionState.EMPTY);
+                assertThat(d.producerEpoch()).isEqualTo(oldEpoch + 2);
+                assertThatThrownBy(old::commitTransaction).isInstanceOf(ProducerFencedException.class);
+                fresh.beginTransaction();
+                fresh.send(new ProducerRecord<>(TOPIC, 0, "k", "v")).get(30, TimeUnit.SECONDS);
+                fresh.commitTransaction();
+            }
+        } finally {
+            old.close(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void theCoordinatorStateSurvivesARestart() throws Exception {
+        try (KafkaProducer<String, String> p = producer("app-3", 60_000)) {
+            p.initTransactions();
+            p.beginTransaction();
+            p.send(new ProducerRecord<>(TOPIC, 1, "k", "v")).get(30, TimeUnit.SECONDS);
+            p.commitTransaction();
+        }
+        TransactionDescription before = describe("app-3");
+        stop();
+        startBroker();
+        TransactionDescription after = describe("app-3");
+        assertThat(after.state()).isEqualTo(TransactionState.COMPLETE_COMMIT);
+        assertThat(after.producerId()).isEqualTo(before.producerId());
+        assertThat(after.producerEpoch()).isEqualTo(before.producerEpoch());
+        try (KafkaProducer<String, String> p = producer("app-3", 60_000)) {
+            p.initTransactions();
+            assertThat(describe("app-3").producerEpoch()).isEqualTo(before.producerEpoch() + 1);
+        }
+    }
+
+    @Test
+    void aTransactionThatOutlivesItsTimeoutIsAborted() throws Exception {
+        try (KafkaProducer<String, String> p = producer("app-4", 1_000)) {
+            p.initTransactions();
+            int epoch = describe("app-4").producerEpoch();
+            p.beginTransaction();
+            p.send(new ProducerRecord<>(TOPIC, 0, "k", "late")).get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> assertThat(describe("app-4").state()).isEqualTo(TransactionState.COMPLETE_ABORT));
+            assertThat(describe("app-4").producerEpoch()).isEqualTo(epoch + 1);
+            assertThatThrownBy(p::commitTransaction).isInstanceOf(KafkaException.class);
+        }
+    }
+
+    @Test
+    void aTimeoutAboveTheBrokerMaximumIsRefused() {
+        try (KafkaProducer<String, String> p = producer("app-5", 900_001)) {
+            assertThatThrownBy(p::initTransactions).isInstanceOf(KafkaException.class);
+        }
+    }
+}
