@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ServerCommand.class,
             TopicsCommand.class,
             GroupsCommand.class,
+            TransactionsCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             DumpLogCommand.class,

@@ -1,0 +1,95 @@
+package dev.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code spool transactions ...} against a real broker with a real transactional producer. */
+class TransactionsCommandTest {
+    @TempDir
+    Path dir;
+
+    EmbeddedSpool broker;
+    Admin admin;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = EmbeddedSpool.start(dir, Map.of("transaction.state.log.num.partitions", "3"));
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        admin = Admin.create(p);
+        admin.createTopics(List.of(new NewTopic("orders", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        admin.close();
+        broker.close();
+    }
+
+    private Cli.Result transactions(String command, String... args) {
+        String[] all = new String[args.length + 4];
+        all[0] = "transactions";
+        all[1] = command;
+        all[2] = "--bootstrap-server";
+        all[3] = broker.bootstrap();
+        System.arraycopy(args, 0, all, 4, args.length);
+        return Cli.run(all);
+    }
+
+    @Test
+    void listAndDescribeAnOngoingAndACommittedTransaction() throws Exception {
+        try (KafkaProducer<String, String> open = producer("open-tx");
+                KafkaProducer<String, String> done = producer("done-tx")) {
+            done.initTransactions();
+            done.beginTransaction();
+            done.send(new ProducerRecord<>("orders", 0, "k", "v")).get(30, TimeUnit.SECONDS);
+            done.commitTransaction();
+            open.initTransactions();
+            open.beginTransaction();
+            open.send(new ProducerRecord<>("orders", 1, "k", "v")).get(30, TimeUnit.SECONDS);
+
+            Cli.Result list = transactions("list");
+            assertThat(list.exitCode()).as(list.toString()).isZero();
+            assertThat(list.out())
+                    .containsPattern("done-tx +\\d+ +CompleteCommit")
+                    .containsPattern("open-tx +\\d+ +Ongoing");
+            Cli.Result ongoing = transactions("list", "--state", "Ongoing");
+            assertThat(ongoing.out()).contains("open-tx").doesNotContain("done-tx");
+            assertThat(transactions("list", "--state", "Bogus").exitCode()).isNotZero();
+
+            Cli.Result describe = transactions("describe", "--transactional-id", "open-tx");
+            assertThat(describe.exitCode()).as(describe.toString()).isZero();
+            assertThat(describe.out())
+                    .contains("TransactionalId")
+                    .containsPattern("\\d+ +open-tx +\\d+ +0 +Ongoing +60000 +\\d+ +\\d+ +orders-1");
+            Cli.Result unknown = transactions("describe", "--transactional-id", "nope");
+            assertThat(unknown.exitCode()).isNotZero();
+            assertThat(unknown.err()).contains("nope");
+            open.abortTransaction();
+        }
+    }
+
+    private KafkaProducer<String, String> producer(String txnId) {
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        pp.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, txnId);
+        pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+        return new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer());
+    }
+}
