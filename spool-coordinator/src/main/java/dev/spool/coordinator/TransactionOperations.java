@@ -293,6 +293,11 @@ final class TransactionOperations {
             }
             if (e == Errors.NONE || e == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
                 m.markersPending.remove(tp);
+            } else if (e == Errors.INVALID_PRODUCER_EPOCH || e == Errors.TRANSACTION_COORDINATOR_FENCED) {
+                // The partition knows a newer epoch or coordinator: this marker can never be written
+                // (Kafka's coordinator stops sending it too).
+                LOG.warn("marker for {} on {} refused for good: {}", m.transactionalId, tp, e);
+                m.markersPending.remove(tp);
             } else {
                 LOG.debug("marker for {} on {}: {}; retrying", m.transactionalId, tp, e);
             }

@@ -12,8 +12,10 @@ import org.apache.kafka.common.protocol.Errors;
 public interface TxnMarkerWriter {
 
     /**
-     * Writes the marker; returns NONE once it is durable in the partition's log, UNKNOWN_TOPIC_OR_PARTITION
-     * if the partition no longer exists (the coordinator then forgets it), any other error to be retried.
+     * Writes the marker; returns NONE once it is in the partition's log, UNKNOWN_TOPIC_OR_PARTITION if the
+     * partition no longer exists, INVALID_PRODUCER_EPOCH or TRANSACTION_COORDINATOR_FENCED if the partition
+     * knows a newer producer epoch or coordinator (the coordinator then forgets that partition), any other
+     * error to be retried.
      */
     Errors write(
             TopicPartition partition,

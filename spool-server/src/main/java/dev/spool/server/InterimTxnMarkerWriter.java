@@ -1,6 +1,7 @@
 package dev.spool.server;
 
 import dev.spool.common.TopicPartition;
+import dev.spool.coordinator.GroupCoordinator;
 import dev.spool.coordinator.TransactionResult;
 import dev.spool.coordinator.TxnMarkerWriter;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,12 +14,20 @@ import org.slf4j.LoggerFactory;
  * stable offset, {@code .txnindex}) exists in storage: it writes no marker and reports success, so the
  * coordinator's state machine completes. Until then the logs do not know transactions at all (every
  * batch is visible at once, read_committed sees what read_uncommitted sees), which this keeps true.
- * Replaced by the writer over the storage's marker append when that is merged. Thread-safe.
+ * A marker for a {@code __consumer_offsets} partition is handed to the group coordinator, so that
+ * transactional offset commits take effect at run time (without a marker in the log, a restart leaves
+ * them pending). Replaced by the writer over the storage's marker append when that is merged.
+ * Thread-safe.
  */
 final class InterimTxnMarkerWriter implements TxnMarkerWriter {
     private static final Logger LOG = LoggerFactory.getLogger(InterimTxnMarkerWriter.class);
 
     private final AtomicBoolean warned = new AtomicBoolean();
+    private final GroupCoordinator groups;
+
+    InterimTxnMarkerWriter(GroupCoordinator groups) {
+        this.groups = groups;
+    }
 
     @Override
     public Errors write(
@@ -33,6 +42,9 @@ final class InterimTxnMarkerWriter implements TxnMarkerWriter {
                     result,
                     producerId,
                     partition);
+        }
+        if (partition.topic().equals(OffsetsTopicLog.TOPIC)) {
+            groups.onTransactionCompleted(partition.partition(), producerId, result);
         }
         return Errors.NONE;
     }

@@ -3,6 +3,7 @@ package dev.spool.server;
 import dev.spool.common.TopicPartition;
 import dev.spool.coordinator.CoordinatorLog;
 import dev.spool.coordinator.CoordinatorRecord;
+import dev.spool.coordinator.TransactionResult;
 import dev.spool.protocol.adapter.KafkaRecords;
 import dev.spool.protocol.record.BatchBuilder;
 import dev.spool.protocol.record.RecordBatch;
@@ -36,6 +37,13 @@ final class OffsetsTopicLog implements CoordinatorLog {
     static final String TRANSACTION_STATE_TOPIC = "__transaction_state";
     /** Bytes read per step while loading. */
     private static final int READ_CHUNK_BYTES = 1 << 20;
+
+    /** Control record key: version int16, type int16. */
+    private static final int CONTROL_KEY_BYTES = 2 * Short.BYTES;
+
+    private static final short CONTROL_TYPE_ABORT = 0;
+    private static final short CONTROL_TYPE_COMMIT = 1;
+    private static final int APPEND_ATTEMPTS = 3;
 
     private final String topic;
     private final int readChunkBytes;
@@ -125,8 +133,59 @@ final class OffsetsTopicLog implements CoordinatorLog {
         }
     }
 
+    /**
+     * Kafka's coordinator-origin append (no sequence checks): the batch is built at the log end offset and
+     * appended through the log's follower path, which records the producer's state without checks. A
+     * marker written between reading the end offset and appending moves the end: retried.
+     */
+    @Override
+    public void appendTransactional(
+            int partition, long producerId, short producerEpoch, List<CoordinatorRecord> records, long timestampMs)
+            throws CoordinatorLogException {
+        List<SimpleRecord> batch = new ArrayList<>(records.size());
+        for (CoordinatorRecord r : records) {
+            batch.add(new SimpleRecord(timestampMs, r.key(), r.value()));
+        }
+        Log log = log(partition);
+        BatchBuilder.ProducerInfo producer =
+                new BatchBuilder.ProducerInfo(producerId, producerEpoch, RecordBatch.NO_SEQUENCE, true);
+        try {
+            for (int attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
+                ByteBuffer bytes = BatchBuilder.build(log.logEndOffset(), producer, batch);
+                AppendResult result = log.appendAsFollower(bytes);
+                if (result.ok()) {
+                    log.updateHighWatermark(log.logEndOffset());
+                    delayedFetches.onAppend(new TopicPartition(topic, partition));
+                    return;
+                }
+                LOG.debug("transactional append to {}-{} refused: {}", topic, partition, result.message());
+            }
+            throw new CoordinatorLogException("transactional append to " + topic + "-" + partition + " refused", null);
+        } catch (LogOfflineException e) {
+            throw new CoordinatorLogException("append to " + topic + "-" + partition + " failed", e);
+        }
+    }
+
     @Override
     public void readAll(int partition, Consumer<CoordinatorRecord> sink) throws CoordinatorLogException {
+        readAllWithMarkers(partition, new ReplaySink() {
+            @Override
+            public void record(CoordinatorRecord record, long producerId) {
+                sink.accept(record);
+            }
+
+            @Override
+            public void marker(long producerId, TransactionResult result) {}
+        });
+    }
+
+    /**
+     * Replays the partition batch by batch: records of transactional batches carry their producer id;
+     * control batches are reported as markers (Kafka's control record key: version int16, type int16
+     * with 0 = ABORT, 1 = COMMIT).
+     */
+    @Override
+    public void readAllWithMarkers(int partition, ReplaySink sink) throws CoordinatorLogException {
         Log log = log(partition);
         long end = log.logEndOffset();
         long offset = log.logStartOffset();
@@ -144,11 +203,21 @@ final class OffsetsTopicLog implements CoordinatorLog {
                     if (size < RecordBatch.HEADER_SIZE || size > buf.limit() - pos) {
                         break;
                     }
-                    if (!RecordBatch.isControl(buf, pos)) {
-                        for (KafkaRecords.DecodedRecord rec : KafkaRecords.decodeBatch(buf, pos, size)) {
-                            if (rec.offset() >= offset && rec.key() != null) {
-                                sink.accept(new CoordinatorRecord(rec.key(), rec.value()));
+                    long producerId = RecordBatch.isTransactional(buf, pos)
+                            ? RecordBatch.producerId(buf, pos)
+                            : RecordBatch.NO_PRODUCER_ID;
+                    boolean control = RecordBatch.isControl(buf, pos);
+                    for (KafkaRecords.DecodedRecord rec : KafkaRecords.decodeBatch(buf, pos, size)) {
+                        if (rec.offset() < offset || rec.key() == null) {
+                            continue;
+                        }
+                        if (control) {
+                            TransactionResult result = controlType(rec.key());
+                            if (result != null && producerId != RecordBatch.NO_PRODUCER_ID) {
+                                sink.marker(producerId, result);
                             }
+                        } else {
+                            sink.record(new CoordinatorRecord(rec.key(), rec.value()), producerId);
                         }
                     }
                     next = RecordBatch.nextOffset(buf, pos);
@@ -162,5 +231,17 @@ final class OffsetsTopicLog implements CoordinatorLog {
         } catch (IOException e) {
             throw new CoordinatorLogException("read of " + topic + "-" + partition + " failed", e);
         }
+    }
+
+    /** The marker type of a control record key, or null for other control records. */
+    private static TransactionResult controlType(byte[] key) {
+        if (key.length < CONTROL_KEY_BYTES) {
+            return null;
+        }
+        short type = ByteBuffer.wrap(key).getShort(Short.BYTES);
+        if (type == CONTROL_TYPE_ABORT) {
+            return TransactionResult.ABORT;
+        }
+        return type == CONTROL_TYPE_COMMIT ? TransactionResult.COMMIT : null;
     }
 }

@@ -28,6 +28,7 @@ import dev.spool.server.handlers.ProduceHandler;
 import dev.spool.server.handlers.SyncGroupHandler;
 import dev.spool.server.handlers.TopicAdminHandlers;
 import dev.spool.server.handlers.TransactionAdminHandlers;
+import dev.spool.server.handlers.TxnOffsetCommitHandler;
 import dev.spool.server.network.HandlerRegistry;
 import dev.spool.server.network.NettyServer;
 import dev.spool.storage.LogEnv;
@@ -107,7 +108,7 @@ public final class SpoolServer implements AutoCloseable {
                     OffsetsTopicLog.transactionState(
                             ctx, config.transactionStateSegmentBytes(), config.transactionStateLoadBufferSize()),
                     producerIds::generate,
-                    new InterimTxnMarkerWriter(),
+                    new InterimTxnMarkerWriter(groups),
                     time);
             transactions.startup();
             AtomicReference<HandlerRegistry> registryRef = new AtomicReference<>();
@@ -131,6 +132,7 @@ public final class SpoolServer implements AutoCloseable {
                     new AddPartitionsToTxnHandler(ctx, transactions),
                     new AddOffsetsToTxnHandler(transactions, groups),
                     new EndTxnHandler(transactions),
+                    new TxnOffsetCommitHandler(groups),
                     new TransactionAdminHandlers.Describe(transactions),
                     new TransactionAdminHandlers.ListTxns(transactions),
                     new JoinGroupHandler(groups),

@@ -9,16 +9,23 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,6 +33,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +62,13 @@ class TransactionsTest {
     }
 
     void startBroker() throws Exception {
-        broker = EmbeddedSpool.start(dir, Map.of(ServerConfig.TRANSACTION_ABORT_TIMED_OUT_CLEANUP_INTERVAL_MS, "200"));
+        broker = EmbeddedSpool.start(
+                dir,
+                Map.of(
+                        ServerConfig.TRANSACTION_ABORT_TIMED_OUT_CLEANUP_INTERVAL_MS,
+                        "200",
+                        ServerConfig.OFFSETS_TOPIC_NUM_PARTITIONS,
+                        "1"));
         Properties ap = new Properties();
         ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         admin = Admin.create(ap);
@@ -181,6 +195,46 @@ class TransactionsTest {
             assertThat(describe("app-4").producerEpoch()).isEqualTo(epoch + 1);
             assertThatThrownBy(p::commitTransaction).isInstanceOf(KafkaException.class);
         }
+    }
+
+    @Test
+    void sendOffsetsToTransactionCommitsTheGroupsOffsetsOnlyWithTheTransaction() throws Exception {
+        TopicPartition in = new TopicPartition(TOPIC, 0);
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, "eos-group");
+        try (KafkaProducer<String, String> p = producer("app-6", 60_000);
+                KafkaConsumer<String, String> consumer =
+                        new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
+            ConsumerGroupMetadata group = consumer.groupMetadata();
+            p.initTransactions();
+            p.beginTransaction();
+            p.send(new ProducerRecord<>(TOPIC, 1, "k", "out-1")).get(30, TimeUnit.SECONDS);
+            p.sendOffsetsToTransaction(Map.of(in, new OffsetAndMetadata(5, "md")), group);
+            assertThat(describe("app-6").topicPartitions()).contains(new TopicPartition("__consumer_offsets", 0));
+            // not visible before the commit
+            assertThat(committed("eos-group", in)).isNull();
+            p.commitTransaction();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(committed("eos-group", in))
+                    .isEqualTo(new OffsetAndMetadata(5, Optional.empty(), "md")));
+
+            p.beginTransaction();
+            p.sendOffsetsToTransaction(Map.of(in, new OffsetAndMetadata(9)), group);
+            p.abortTransaction();
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> assertThat(describe("app-6").state()).isEqualTo(TransactionState.COMPLETE_ABORT));
+            assertThat(committed("eos-group", in).offset()).isEqualTo(5L);
+        }
+    }
+
+    OffsetAndMetadata committed(String group, TopicPartition tp) throws Exception {
+        return admin.listConsumerGroupOffsets(
+                        Map.of(group, new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(tp))),
+                        new ListConsumerGroupOffsetsOptions().requireStable(true))
+                .partitionsToOffsetAndMetadata(group)
+                .get(30, TimeUnit.SECONDS)
+                .get(tp);
     }
 
     @Test
