@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p><b>Crash safety.</b> A run is written as {@code <base>.log.cleaned} (+ indexes), flushed, then
- * swapped in by {@link Log#replaceSegments}: renamed {@code .swap} (the commit point), the old
+ * swapped in by {@link LogCleanerSwap#replaceSegments}: renamed {@code .swap} (the commit point), the old
  * segments renamed {@code .deleted}, the new one put in the segment map and renamed to its final
  * name. {@link LogLoader} deletes {@code .cleaned} files and completes {@code .swap}s (deleting every
  * old segment in the swap's offset range), so a crash at any step recovers to the old or the new
@@ -204,7 +204,7 @@ public final class LogCleaner {
             OffsetCheckpointFile file = checkpointFile(log);
             Map<TopicPartition, Long> all = file.read();
             Long cp = all.get(log.topicPartition());
-            long truncatedTo = log.takeTruncatedToSinceCleaner();
+            long truncatedTo = log.cleaning().takeTruncatedToSinceCleaner();
             if (cp != null && truncatedTo < cp) {
                 LOG.info(
                         "{} was truncated to {}: cleaner checkpoint {} moves back",
@@ -238,7 +238,7 @@ public final class LogCleaner {
             return null;
         }
         long now = time.milliseconds();
-        Log.CleanableSnapshot snap = log.cleanableSnapshot(now);
+        LogCleanerSwap.CleanableSnapshot snap = log.cleaning().cleanableSnapshot(now);
         long dirtyStart = cleanedOffset(log);
         long total = 0;
         long dirty = 0;
@@ -370,7 +370,7 @@ public final class LogCleaner {
             return Stats.NOTHING;
         }
         long now = time.milliseconds();
-        Log.CleanableSnapshot snap = log.cleanableSnapshot(now);
+        LogCleanerSwap.CleanableSnapshot snap = log.cleaning().cleanableSnapshot(now);
         long dirtyStart = cleanedOffset(log);
         if (dirtyStart >= snap.firstUncleanableOffset() || snap.segments().isEmpty()) {
             return Stats.NOTHING;
@@ -413,7 +413,7 @@ public final class LogCleaner {
     }
 
     private Stats cleanWith(
-            Log log, LogConfig cfg, long now, Log.CleanableSnapshot snap, long dirtyStart, KeyOffsetMap map)
+            Log log, LogConfig cfg, long now, LogCleanerSwap.CleanableSnapshot snap, long dirtyStart, KeyOffsetMap map)
             throws IOException {
         long mapEnd = buildMap(snap, dirtyStart, map);
         if (mapEnd <= dirtyStart) {
@@ -464,7 +464,7 @@ public final class LogCleaner {
      * {@code segment.index.bytes} and whose offsets fit one segment's 32-bit relative range; each run
      * is rewritten into one segment.
      */
-    static List<List<LogSegment>> groupSegments(Log.CleanableSnapshot snap, long mapEnd, LogConfig cfg) {
+    static List<List<LogSegment>> groupSegments(LogCleanerSwap.CleanableSnapshot snap, long mapEnd, LogConfig cfg) {
         List<List<LogSegment>> groups = new ArrayList<>();
         List<LogSegment> segs = snap.segments();
         int i = 0;
@@ -497,7 +497,7 @@ public final class LogCleaner {
     }
 
     /** Fills {@code map} from {@code dirtyStart} on; returns the offset it covers up to (exclusive). */
-    private long buildMap(Log.CleanableSnapshot snap, long dirtyStart, KeyOffsetMap map) throws IOException {
+    private long buildMap(LogCleanerSwap.CleanableSnapshot snap, long dirtyStart, KeyOffsetMap map) throws IOException {
         long[] mapEnd = {dirtyStart};
         boolean[] full = {false};
         for (int i = 0; i < snap.segments().size() && !full[0]; i++) {
@@ -605,13 +605,19 @@ public final class LogCleaner {
                 result.bytes = first.size();
                 return result;
             }
+            // Transactional batches and markers are kept whole, so the group's aborted transactions stay.
+            List<AbortedTxn> aborted = new ArrayList<>();
+            for (LogSegment segment : group) {
+                aborted.addAll(segment.txnIndex().entries());
+            }
+            cleaned.txnIndex().replaceAll(aborted);
             cleaned.onBecomeInactive();
             cleaned.flush();
         } catch (IOException | RuntimeException e) {
             cleaned.deleteFiles();
             throw e;
         }
-        result.swapped = log.replaceSegments(group, cleaned, truncations);
+        result.swapped = log.cleaning().replaceSegments(group, cleaned, truncations);
         return result;
     }
 
@@ -685,7 +691,7 @@ public final class LogCleaner {
 
     /** The segments a pass would rewrite: for tests. */
     static List<Long> cleanableBases(Log log, long nowMs) throws IOException {
-        return log.cleanableSnapshot(nowMs).segments().stream()
+        return log.cleaning().cleanableSnapshot(nowMs).segments().stream()
                 .map(LogSegment::baseOffset)
                 .toList();
     }

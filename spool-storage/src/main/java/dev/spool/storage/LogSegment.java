@@ -47,6 +47,7 @@ final class LogSegment implements AutoCloseable {
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private volatile Path logFile;
     private final long createdMs;
 
@@ -103,6 +104,8 @@ final class LogSegment implements AutoCloseable {
                 baseOffset,
                 config.segmentIndexBytes(),
                 writableIndexes);
+        Path txnIndexFile = TransactionIndex.file(dir, baseOffset, fileSuffix);
+        this.txnIndex = fresh ? TransactionIndex.create(txnIndexFile) : TransactionIndex.open(txnIndexFile);
         long fileSize = channel.size();
         if (fileSize > Integer.MAX_VALUE) {
             throw new IOException("segment " + logFile + " is larger than 2 GiB: " + fileSize);
@@ -150,6 +153,11 @@ final class LogSegment implements AutoCloseable {
 
     long baseOffset() {
         return baseOffset;
+    }
+
+    /** The aborted transactions whose markers lie in this segment. */
+    TransactionIndex txnIndex() {
+        return txnIndex;
     }
 
     /** Bytes of whole batches, as published to readers. */
@@ -421,6 +429,7 @@ final class LogSegment implements AutoCloseable {
         // The whole batch holding the offset goes, so index entries from its base offset on go too.
         offsetIndex.truncateTo(from.baseOffset());
         timeIndex.truncateTo(from.baseOffset());
+        txnIndex.truncateTo(from.baseOffset());
         size = from.position();
         channel.truncate(from.position());
         recomputeMaxTimestamp();
@@ -478,6 +487,7 @@ final class LogSegment implements AutoCloseable {
         channel.force(false);
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
     /**
@@ -498,6 +508,9 @@ final class LogSegment implements AutoCloseable {
         Path timeDeleted = timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX);
         deleteStaleFile(timeDeleted);
         timeIndex.renameTo(timeDeleted);
+        Path txnDeleted = txnIndex.file().resolveSibling(txnIndex.file().getFileName() + DELETED_SUFFIX);
+        deleteStaleFile(txnDeleted);
+        txnIndex.renameTo(txnDeleted);
     }
 
     private static void deleteStaleFile(Path file) throws IOException {
@@ -514,6 +527,7 @@ final class LogSegment implements AutoCloseable {
     void changeFileSuffixes(String from, String to) throws IOException {
         offsetIndex.renameTo(changeSuffix(offsetIndex.file(), from, to));
         timeIndex.renameTo(changeSuffix(timeIndex.file(), from, to));
+        txnIndex.renameTo(changeSuffix(txnIndex.file(), from, to));
         Path target = changeSuffix(logFile, from, to);
         Files.move(logFile, target);
         logFile = target;
@@ -533,6 +547,7 @@ final class LogSegment implements AutoCloseable {
         Files.deleteIfExists(logFile);
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
+        txnIndex.deleteIfExists();
     }
 
     void closeQuietly() {
