@@ -44,8 +44,10 @@ import org.slf4j.LoggerFactory;
  *       run is rewritten into one segment, keeping a record unless the map holds its key at a higher
  *       offset. Keyless records are kept.
  *       Offsets (gaps allowed), timestamps, producer id/epoch/sequence, attributes and the codec are
- *       preserved ({@link KafkaRecords#filter}). Transactional and control batches are kept whole and
- *       do not enter the map (aborted data is not removed yet). A batch left empty is dropped, except
+ *       preserved ({@link KafkaRecords#filter}). Transactional and control batches do not enter the
+ *       map; the records of aborted transactions (from the {@code .txnindex}) are removed, committed
+ *       transactional records and markers are kept (markers are not removed after
+ *       {@code delete.retention.ms} yet). A batch left empty is dropped, except
  *       a batch of an idempotent producer (kept empty, as Kafka does, so its sequence survives) and
  *       the last batch of a run (kept empty, so a cleaned segment still ends where the next one
  *       begins: recovery relies on that to detect lost segment tails, and on it to know which old
@@ -538,6 +540,36 @@ public final class LogCleaner {
         return mapEnd[0];
     }
 
+    /**
+     * The aborted transactions of a group, by producer: a transactional record of producer {@code p}
+     * at offset {@code o} is aborted if an entry of {@code p} has {@code firstOffset <= o < lastOffset}
+     * (a producer's transactions do not overlap; its abort marker is at {@code lastOffset}).
+     */
+    static final class AbortedRanges {
+        private final Map<Long, List<AbortedTxn>> byProducer = new java.util.HashMap<>();
+
+        AbortedRanges(List<AbortedTxn> aborted) {
+            for (AbortedTxn t : aborted) {
+                byProducer
+                        .computeIfAbsent(t.producerId(), k -> new ArrayList<>())
+                        .add(t);
+            }
+        }
+
+        boolean contains(long producerId, long offset) {
+            List<AbortedTxn> list = byProducer.get(producerId);
+            if (list == null) {
+                return false;
+            }
+            for (AbortedTxn t : list) {
+                if (t.firstOffset() <= offset && offset < t.lastOffset()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     private static final class SegmentResult {
         boolean changed;
         boolean swapped;
@@ -557,6 +589,8 @@ public final class LogCleaner {
         LogConfig cfg = log.config();
         LogSegment first = group.get(0);
         long groupNext = group.get(group.size() - 1).readNextOffset();
+        // The group lies below the LSO, so every transaction with data in it has ended.
+        AbortedRanges aborted = new AbortedRanges(log.collectAbortedTransactions(first.baseOffset(), groupNext));
         KafkaRecords.RecordFilter filter = new KafkaRecords.RecordFilter() {
             @Override
             public KafkaRecords.EmptyBatch ifEmpty(KafkaRecords.BatchView batch) {
@@ -566,6 +600,9 @@ public final class LogCleaner {
 
             @Override
             public boolean retain(KafkaRecords.BatchView batch, long offset, ByteBuffer key, boolean tombstone) {
+                if (batch.transactional() && !batch.control() && aborted.contains(batch.producerId(), offset)) {
+                    return false; // an aborted transaction's record: no reader may see it
+                }
                 if (batch.transactional() || batch.control() || key == null) {
                     return true;
                 }
@@ -605,12 +642,12 @@ public final class LogCleaner {
                 result.bytes = first.size();
                 return result;
             }
-            // Transactional batches and markers are kept whole, so the group's aborted transactions stay.
-            List<AbortedTxn> aborted = new ArrayList<>();
+            // Markers are kept, so the group's aborted transactions stay in its index.
+            List<AbortedTxn> groupAborted = new ArrayList<>();
             for (LogSegment segment : group) {
-                aborted.addAll(segment.txnIndex().entries());
+                groupAborted.addAll(segment.txnIndex().entries());
             }
-            cleaned.txnIndex().replaceAll(aborted);
+            cleaned.txnIndex().replaceAll(groupAborted);
             cleaned.onBecomeInactive();
             cleaned.flush();
         } catch (IOException | RuntimeException e) {

@@ -334,4 +334,48 @@ class LogTransactionTest {
         assertThat(log.producerCount()).isEqualTo(1);
         assertThat(log.lastStableOffset()).isEqualTo(0);
     }
+
+    @Test
+    void theCleanerRemovesAbortedRecordsAndKeepsCommittedOnesAndMarkers() throws IOException {
+        log = LogTestSupport.open(
+                dir,
+                config(LogConfig.SEGMENT_INDEX_BYTES, 4096, LogConfig.CLEANUP_POLICY, LogConfig.POLICY_COMPACT),
+                time,
+                LogLoader.LoadParams.FRESH);
+        append(txn(A, 0, 0, 2, "aborted")); // 0-1
+        append(txn(B, 0, 0, 2, "committed")); // 2-3
+        append(LogTestSupport.batch("plain", 1, T0)); // 4
+        marker(A, 0, 0, TxnResult.ABORT); // 5
+        marker(B, 0, 0, TxnResult.COMMIT); // 6
+        log.roll();
+        append(LogTestSupport.batch("tail", 1, T0)); // 7, active
+        List<AbortedTxn> abortedBefore = log.collectAbortedTransactions(0, 8);
+
+        LogCleaner.Stats stats = new LogCleaner(time, 10_000).clean(log);
+        assertThat(stats.segmentsRewritten()).isPositive();
+        // Offsets, the markers and the aborted-transaction index survive the rewrite.
+        ByteBuffer all = LogTestSupport.readAll(log, 0);
+        List<Long> controlOffsets = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        for (int pos = 0; pos < all.limit(); pos += RecordBatch.sizeInBytes(all, pos)) {
+            if (RecordBatch.isControl(all, pos)) {
+                controlOffsets.add(RecordBatch.baseOffset(all, pos));
+                continue;
+            }
+            for (dev.spool.protocol.adapter.KafkaRecords.DecodedRecord r :
+                    dev.spool.protocol.adapter.KafkaRecords.decodeBatch(all, pos, RecordBatch.sizeInBytes(all, pos))) {
+                values.add(new String(r.value(), StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(values).containsExactly("committed-0", "committed-1", "plain-0", "tail-0");
+        assertThat(controlOffsets).containsExactly(5L, 6L);
+        assertThat(log.collectAbortedTransactions(0, 8)).isEqualTo(abortedBefore);
+        assertThat(log.logEndOffset()).isEqualTo(8);
+        // Reopened after a crash, the rebuilt state is the same.
+        log.flush();
+        log.closeWithoutSealing();
+        open(new LogLoader.LoadParams(false, 0, 0, 8));
+        assertThat(log.collectAbortedTransactions(0, 8)).isEqualTo(abortedBefore);
+        assertThat(log.lastStableOffset()).isEqualTo(8);
+    }
 }
