@@ -24,6 +24,8 @@ public final class TxnMarkerService {
 
     /** The leader epoch stamped on markers (a single node never changes leader). */
     static final int LEADER_EPOCH = 0;
+    /** Transaction versions 0 and 1: a marker's epoch may equal the producer's. */
+    public static final short LEGACY_TRANSACTION_VERSION = 0;
 
     private final BrokerContext broker;
 
@@ -38,12 +40,28 @@ public final class TxnMarkerService {
      */
     public Errors write(
             TopicPartition tp, long producerId, short producerEpoch, int coordinatorEpoch, TxnResult result) {
+        return write(tp, producerId, producerEpoch, coordinatorEpoch, result, LEGACY_TRANSACTION_VERSION);
+    }
+
+    /**
+     * As {@link #write(TopicPartition, long, short, int, TxnResult)} for a coordinator's
+     * {@code transactionVersion}: from 2 (KIP-890) the marker's epoch must exceed the producer's
+     * (Kafka's rule; a retry of a marker already written is accepted).
+     */
+    public Errors write(
+            TopicPartition tp,
+            long producerId,
+            short producerEpoch,
+            int coordinatorEpoch,
+            TxnResult result,
+            short transactionVersion) {
         Log log = broker.log(tp.topic(), tp.partition());
         if (log == null) {
             return Errors.UNKNOWN_TOPIC_OR_PARTITION;
         }
         try {
-            AppendResult r = log.appendTxnMarker(producerId, producerEpoch, coordinatorEpoch, result, LEADER_EPOCH);
+            AppendResult r = log.appendTxnMarker(
+                    producerId, producerEpoch, coordinatorEpoch, result, LEADER_EPOCH, transactionVersion);
             if (!r.ok()) {
                 LOG.debug("Marker {} for producer {} on {} refused: {}", result, producerId, tp, r.message());
                 return r.error().kafkaError();

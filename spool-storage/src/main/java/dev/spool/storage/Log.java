@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -210,15 +209,28 @@ public final class Log implements AutoCloseable {
      * producer's transaction on this partition; an abort adds an entry to the {@code .txnindex}.
      * Refused (nothing written) with INVALID_PRODUCER_EPOCH for an epoch below the producer's, and
      * TRANSACTION_COORDINATOR_FENCED for a coordinator epoch below the last seen for the producer.
+     * Transaction versions 0/1 (the rule of this overload); see the other for version 2.
      */
     public AppendResult appendTxnMarker(
             long producerId, short producerEpoch, int coordinatorEpoch, TxnResult result, int leaderEpoch)
             throws LogOfflineException {
+        return appendTxnMarker(producerId, producerEpoch, coordinatorEpoch, result, leaderEpoch, (short) 0);
+    }
+
+    /** As above; from {@code transactionVersion} 2 the epoch must exceed the producer's (Kafka's TV2 rule). */
+    public AppendResult appendTxnMarker(
+            long producerId,
+            short producerEpoch,
+            int coordinatorEpoch,
+            TxnResult result,
+            int leaderEpoch,
+            short transactionVersion)
+            throws LogOfflineException {
         lock.lock();
         try {
             checkOnline();
-            AppendResult refused =
-                    producerState.checkMarker(producerId, producerEpoch, coordinatorEpoch, logStartOffset);
+            AppendResult refused = producerState.checkMarker(
+                    producerId, producerEpoch, coordinatorEpoch, transactionVersion, logStartOffset);
             if (refused != null) {
                 return refused;
             }
@@ -552,22 +564,7 @@ public final class Log implements AutoCloseable {
 
     /** Deletes the files of segments already renamed {@code .deleted}, after {@code file.delete.delay.ms}. */
     void scheduleFileDeletion(Collection<LogSegment> toDelete) {
-        List<LogSegment> copy = List.copyOf(toDelete);
-        Runnable task = () -> {
-            for (LogSegment segment : copy) {
-                try {
-                    segment.deleteFiles();
-                } catch (IOException e) {
-                    LOG.warn("Could not delete {}", segment.logFile(), e);
-                }
-            }
-        };
-        long delay = config.fileDeleteDelayMs();
-        if (background == null) {
-            task.run();
-        } else {
-            background.schedule(task, delay, TimeUnit.MILLISECONDS);
-        }
+        LogSegment.deleteFilesLater(toDelete, background, config.fileDeleteDelayMs());
     }
 
     // ------------------------------------------------------------------------------------------------

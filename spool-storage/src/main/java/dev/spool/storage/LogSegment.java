@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -548,6 +549,32 @@ final class LogSegment implements AutoCloseable {
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
         txnIndex.deleteIfExists();
+    }
+
+    /**
+     * Deletes the files of segments already renamed {@code .deleted} after {@code delayMs} on
+     * {@code background} (at once without one); a failure is logged, the files then stay until the
+     * next load removes them.
+     */
+    static void deleteFilesLater(
+            java.util.Collection<LogSegment> toDelete,
+            java.util.concurrent.ScheduledExecutorService background,
+            long delayMs) {
+        List<LogSegment> copy = List.copyOf(toDelete);
+        Runnable task = () -> {
+            for (LogSegment segment : copy) {
+                try {
+                    segment.deleteFiles();
+                } catch (IOException e) {
+                    LOG.warn("Could not delete {}", segment.logFile(), e);
+                }
+            }
+        };
+        if (background == null) {
+            task.run();
+        } else {
+            background.schedule(task, delayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     void closeQuietly() {

@@ -187,17 +187,22 @@ final class ProducerStateManager {
     }
 
     /**
-     * Checks a transaction marker for producer {@code producerId} (see the class rules): an epoch below
-     * the producer's is INVALID_PRODUCER_EPOCH, a coordinator epoch below the last seen is
-     * TRANSACTION_COORDINATOR_FENCED. Returns null if it may be written. A producer with no state (or
-     * no ongoing transaction) here may get a marker: Kafka writes it too.
+     * Checks a transaction marker for producer {@code producerId}, as Kafka does: for transaction
+     * versions 0 and 1 an epoch below the producer's is INVALID_PRODUCER_EPOCH; from version 2 (the
+     * coordinator bumps the epoch for every marker) an epoch not above it is, except the same epoch
+     * with no transaction ongoing (a retry of a marker already written). A coordinator epoch below
+     * the last seen is TRANSACTION_COORDINATOR_FENCED. Returns null if it may be written. A producer
+     * with no state (or no ongoing transaction) here may get a marker: Kafka writes it too.
      */
-    AppendResult checkMarker(long producerId, short epoch, int coordinatorEpoch, long logStartOffset) {
+    AppendResult checkMarker(
+            long producerId, short epoch, int coordinatorEpoch, short transactionVersion, long logStartOffset) {
         ProducerStateEntry e = entry(producerId);
         if (e == null) {
             return null;
         }
-        if (epoch < e.epoch()) {
+        boolean strict = transactionVersion >= 2;
+        boolean retry = strict && epoch == e.epoch() && e.currentTxnFirstOffset() < 0;
+        if ((strict ? epoch <= e.epoch() : epoch < e.epoch()) && !retry) {
             return AppendResult.failed(
                     BatchError.INVALID_PRODUCER_EPOCH,
                     "marker epoch " + epoch + " of producer " + producerId + " is older than the current epoch "
@@ -275,9 +280,9 @@ final class ProducerStateManager {
     }
 
     /**
-     * Applies a marker written at {@code offset}: ends the producer's ongoing transaction (if none, the
-     * transaction is taken to start at the marker, as Kafka does), moves it to the marker's epoch and
-     * records the coordinator epoch. Returns the aborted transaction for an abort, else null.
+     * Applies a marker written at {@code offset}: ends the producer's ongoing transaction, moves it to
+     * the marker's epoch and records the coordinator epoch. Returns the aborted transaction for an
+     * abort that ended one, else null (as Kafka, a marker without a transaction indexes nothing).
      */
     AbortedTxn applyMarker(
             long producerId, short epoch, int coordinatorEpoch, TxnResult result, long offset, long timestamp) {
@@ -291,12 +296,11 @@ final class ProducerStateManager {
         e.setCoordinatorEpoch(coordinatorEpoch);
         e.setLastTimestamp(Math.max(e.lastTimestamp(), timestamp));
         long first = e.currentTxnFirstOffset();
-        if (first >= 0) {
-            ongoing.remove(first);
-            e.setCurrentTxnFirstOffset(-1);
-        } else {
-            first = offset;
+        if (first < 0) {
+            return null;
         }
+        ongoing.remove(first);
+        e.setCurrentTxnFirstOffset(-1);
         if (result != TxnResult.ABORT) {
             return null;
         }

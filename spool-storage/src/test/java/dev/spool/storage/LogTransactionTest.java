@@ -147,8 +147,30 @@ class LogTransactionTest {
         assertThat(r.ok()).isTrue();
         assertThat(log.logEndOffset()).isEqualTo(1);
         assertThat(log.lastStableOffset()).isEqualTo(1);
-        // As Kafka: the "transaction" is taken to start at its marker.
-        assertThat(log.collectAbortedTransactions(0, 1)).containsExactly(new AbortedTxn(B, 0, 0, 1));
+        // As Kafka: a marker without a transaction ends nothing and indexes nothing.
+        assertThat(log.collectAbortedTransactions(0, 1)).isEmpty();
+        assertThat(fileNames(logDir())).noneMatch(n -> n.endsWith(TransactionIndex.SUFFIX));
+    }
+
+    @Test
+    void transactionVersion2MarkersMustBumpTheEpochExceptARetryOfAWrittenMarker() throws IOException {
+        open(LogLoader.LoadParams.FRESH);
+        short tv2 = 2;
+        append(txn(A, 4, 0, 1, "a"));
+        AppendResult sameEpoch = log.appendTxnMarker(A, (short) 4, 0, TxnResult.COMMIT, 0, tv2);
+        assertThat(sameEpoch.error()).isEqualTo(BatchError.INVALID_PRODUCER_EPOCH);
+        assertThat(log.appendTxnMarker(A, (short) 5, 0, TxnResult.COMMIT, 0, tv2)
+                        .ok())
+                .isTrue();
+        log.updateHighWatermark(log.logEndOffset());
+        assertThat(log.lastStableOffset()).isEqualTo(log.logEndOffset());
+        // The coordinator retries the marker (its answer was lost): accepted, nothing changes.
+        assertThat(log.appendTxnMarker(A, (short) 5, 0, TxnResult.COMMIT, 0, tv2)
+                        .ok())
+                .isTrue();
+        // The legacy rule (transaction versions 0/1) accepts the same epoch.
+        append(txn(A, 5, 0, 1, "b"));
+        assertThat(marker(A, 5, 0, TxnResult.ABORT).ok()).isTrue();
     }
 
     @Test

@@ -14,9 +14,8 @@ import org.apache.kafka.common.protocol.Errors;
  * WriteTxnMarkers (v1–v2, as Kafka 4.4; v0 was removed in Kafka 4.0): writes each requested marker
  * into each named partition through the {@link TxnMarkerService} and answers an error code per
  * producer and partition. Sent by transaction coordinators and by {@code Admin.abortTransaction}
- * ({@code kafka-transactions.sh abort}). The v2 {@code TransactionVersion} field is accepted and
- * not used: the epoch rules are the same for every transaction version here (a marker below the
- * producer's epoch is refused).
+ * ({@code kafka-transactions.sh abort}). The v2 {@code TransactionVersion} field (KIP-1228; 0 before
+ * v2) selects Kafka's epoch rule: from version 2 a marker's epoch must exceed the producer's.
  */
 public final class WriteTxnMarkersHandler extends SimpleHandler<WriteTxnMarkersRequestData> {
     static final short MIN_VERSION = 1;
@@ -46,7 +45,8 @@ public final class WriteTxnMarkersHandler extends SimpleHandler<WriteTxnMarkersR
                                     m.producerId(),
                                     m.producerEpoch(),
                                     m.coordinatorEpoch(),
-                                    result);
+                                    result,
+                                    m.transactionVersion());
                     tr.partitions()
                             .add(new WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult()
                                     .setPartitionIndex(partition)
