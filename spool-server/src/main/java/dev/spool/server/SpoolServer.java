@@ -23,6 +23,7 @@ import dev.spool.server.handlers.OffsetFetchHandler;
 import dev.spool.server.handlers.ProduceHandler;
 import dev.spool.server.handlers.SyncGroupHandler;
 import dev.spool.server.handlers.TopicAdminHandlers;
+import dev.spool.server.handlers.WriteTxnMarkersHandler;
 import dev.spool.server.network.HandlerRegistry;
 import dev.spool.server.network.NettyServer;
 import dev.spool.storage.LogEnv;
@@ -92,6 +93,7 @@ public final class SpoolServer implements AutoCloseable {
             groups = GroupCoordinator.create(
                     config.groupCoordinatorConfig(), new OffsetsTopicLog(ctx, config.offsetsTopicSegmentBytes()), time);
             groups.startup();
+            TxnMarkerService txnMarkers = new TxnMarkerService(ctx);
             AtomicReference<HandlerRegistry> registryRef = new AtomicReference<>();
             HandlerRegistry registry = new HandlerRegistry(List.of(
                     new ApiVersionsHandler(registryRef::get),
@@ -119,7 +121,8 @@ public final class SpoolServer implements AutoCloseable {
                     new ListGroupsHandler(groups),
                     new DescribeGroupsHandler(groups),
                     new DeleteGroupsHandler(groups),
-                    new OffsetDeleteHandler(ctx, groups)));
+                    new OffsetDeleteHandler(ctx, groups),
+                    new WriteTxnMarkersHandler(txnMarkers)));
             registryRef.set(registry);
             ServerConfig.Listener adv = config.advertisedListeners().get(0);
             // Until bound, a port-0 listener advertises the port it will get; set before accepting.
