@@ -8,7 +8,6 @@ import dev.spool.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -269,6 +268,17 @@ public final class Log implements AutoCloseable {
         lock.lock();
         try {
             return producerState.removeExpired(time.milliseconds(), expirationMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True if the producer has a transaction ongoing here (KIP-890 verifies only a first batch). */
+    public boolean hasOngoingTransaction(long producerId) {
+        lock.lock();
+        try {
+            ProducerStateEntry e = producerState.entry(producerId);
+            return e != null && e.currentTxnFirstOffset() >= 0;
         } finally {
             lock.unlock();
         }
@@ -741,14 +751,7 @@ public final class Log implements AutoCloseable {
         lock.lock();
         try {
             if (!isOffline()) {
-                try {
-                    if (!Files.exists(ProducerStateSnapshot.file(dir, logEndOffset))) {
-                        ProducerStateSnapshot.write(dir, logEndOffset, producerState);
-                    }
-                } catch (IOException e) {
-                    // Only costs a longer replay at the next load.
-                    LOG.warn("Could not write the producer-state snapshot of {}", topicPartition, e);
-                }
+                ProducerStateSnapshot.writeAtCloseIfAbsent(dir, topicPartition, logEndOffset, producerState);
             }
             for (LogSegment s : segments.values()) {
                 if (isOffline()) {

@@ -41,6 +41,8 @@ import java.util.zip.CRC32C;
  * the log end is not rewritten. Stateless; callers serialize writes per directory (the log's lock).
  */
 final class ProducerStateSnapshot {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProducerStateSnapshot.class);
+
     private ProducerStateSnapshot() {}
 
     static final String SUFFIX = ".snapshot";
@@ -201,6 +203,21 @@ final class ProducerStateSnapshot {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * At a log's close: writes the snapshot at {@code logEndOffset} unless one exists (an idle log
+     * costs no write). A failure is logged: it only costs a longer replay at the next load.
+     */
+    static void writeAtCloseIfAbsent(
+            Path dir, dev.spool.common.TopicPartition tp, long logEndOffset, ProducerStateManager state) {
+        try {
+            if (!Files.exists(file(dir, logEndOffset))) {
+                write(dir, logEndOffset, state);
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not write the producer-state snapshot of {}", tp, e);
         }
     }
 

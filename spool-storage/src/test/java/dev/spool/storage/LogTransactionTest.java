@@ -85,10 +85,14 @@ class LogTransactionTest {
         assertThat(append(txn(B, 0, 0, 2, "b")).firstOffset()).isEqualTo(5); // 5-6
         assertThat(log.highWatermark()).isEqualTo(7);
         assertThat(log.lastStableOffset()).isEqualTo(2);
+        assertThat(log.hasOngoingTransaction(A)).isTrue();
 
         AppendResult commitA = marker(A, 0, 0, TxnResult.COMMIT); // 7
         assertThat(commitA.ok()).isTrue();
         assertThat(commitA.firstOffset()).isEqualTo(7);
+        assertThat(log.hasOngoingTransaction(A)).isFalse();
+        assertThat(log.hasOngoingTransaction(B)).isTrue();
+        assertThat(log.hasOngoingTransaction(9999)).isFalse();
         assertThat(log.lastStableOffset()).isEqualTo(5);
         assertThat(marker(B, 0, 0, TxnResult.ABORT).firstOffset()).isEqualTo(8);
         assertThat(log.lastStableOffset()).isEqualTo(9);

@@ -104,7 +104,8 @@ public final class ProduceHandler extends SimpleHandler<ProduceRequestData> {
         }
         // KIP-890 verification: before a producer's first transactional batch on a partition, the
         // transaction coordinator confirms the partition is in the producer's ongoing transaction
-        // (AddPartitionsToTxn with verify_only). No verifier is installed yet: transactional batches
+        // (AddPartitionsToTxn with verify_only); Log.hasOngoingTransaction(producerId) tells whether this
+        // batch is such a first one. No verifier is installed yet: transactional batches
         // are accepted as they come (the log checks their epoch and sequence like idempotent ones).
         try {
             AppendResult r = log.appendAsLeader(records, 0);
