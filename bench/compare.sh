@@ -217,11 +217,14 @@ round() { # round BROKER ROUND
     "$(awk '/VmRSS/{print $2}' "/proc/$PID/status")" >> "$RESULTS"
   echo "[$BROKER round $ROUND] startup: ${startup} ms to the first ApiVersions answer" >&2
 
-  client create-topic p1 1 p1all 1 p8 8 e2e 1 e2e-fine 1 g1 1 "g$MEMBERS" "$MEMBERS" > /dev/null 2> "$WORK/run.err" \
+  client create-topic p1 1 p1all 1 p8 8 ptxn 1 e2e 1 e2e-fine 1 g1 1 "g$MEMBERS" "$MEMBERS" > /dev/null 2> "$WORK/run.err" \
     || echo "[$BROKER round $ROUND] topic creation failed: $(tail -1 "$WORK/run.err")" >&2
   run produce-100B-1p-acks1 $((SMALL * 100)) perf p1 "$SMALL" 100
   run produce-100B-1p-acksall $((SMALL * 100)) perf p1all "$SMALL" 100 acks=all
   run produce-1KB-8p-acks1 $((LARGE * 1024)) perf p8 "$LARGE" 1024
+  # transactions of at most 100 ms each (a commit, with its markers, every 100 ms)
+  run produce-100B-1p-txn $((SMALL * 100)) perf ptxn "$SMALL" 100 acks=all --transactional-id "bench-txn-$ROUND" \
+    --transaction-duration-ms 100
   # untimed: a tenth of the records once, so that the measured pass is the broker's steady state and not
   # the JIT compiling its fetch and group paths (most of a cold broker's CPU in this workload); same on both
   cperf p1 $((SMALL / 10)) > /dev/null 2>&1 || true

@@ -9,10 +9,15 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,6 +88,56 @@ class TransactionsCommandTest {
             assertThat(unknown.err()).contains("nope");
             open.abortTransaction();
         }
+    }
+
+    @Test
+    void abortWritesAMarkerThatUnblocksReadCommittedConsumers() throws Exception {
+        TopicPartition tp = new TopicPartition("orders", 0);
+        try (KafkaProducer<String, String> hanging = producer("hanging-tx")) {
+            hanging.initTransactions();
+            hanging.beginTransaction();
+            hanging.send(new ProducerRecord<>("orders", 0, "k", "v")).get(30, TimeUnit.SECONDS);
+            TransactionDescription d = admin.describeTransactions(List.of("hanging-tx"))
+                    .description("hanging-tx")
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(lastStableOffset(tp)).isZero();
+            Cli.Result abort = transactions(
+                    "abort",
+                    "--topic",
+                    "orders",
+                    "--partition",
+                    "0",
+                    "--producer-id",
+                    String.valueOf(d.producerId()),
+                    "--producer-epoch",
+                    String.valueOf(d.producerEpoch()),
+                    "--coordinator-epoch",
+                    "0");
+            assertThat(abort.exitCode()).as(abort.toString()).isZero();
+            assertThat(abort.out()).contains("Aborted the transaction of producer " + d.producerId());
+            // the record and the marker are now below the last stable offset
+            assertThat(lastStableOffset(tp)).isEqualTo(2L);
+        }
+        Cli.Result missing = transactions(
+                "abort",
+                "--topic",
+                "nope",
+                "--partition",
+                "0",
+                "--producer-id",
+                "1",
+                "--producer-epoch",
+                "0",
+                "--coordinator-epoch",
+                "0");
+        assertThat(missing.exitCode()).isNotZero();
+    }
+
+    private long lastStableOffset(TopicPartition tp) throws Exception {
+        return admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                .partitionResult(tp)
+                .get(30, TimeUnit.SECONDS)
+                .offset();
     }
 
     private KafkaProducer<String, String> producer(String txnId) {

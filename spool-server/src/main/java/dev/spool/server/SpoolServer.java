@@ -29,6 +29,7 @@ import dev.spool.server.handlers.SyncGroupHandler;
 import dev.spool.server.handlers.TopicAdminHandlers;
 import dev.spool.server.handlers.TransactionAdminHandlers;
 import dev.spool.server.handlers.TxnOffsetCommitHandler;
+import dev.spool.server.handlers.WriteTxnMarkersHandler;
 import dev.spool.server.network.HandlerRegistry;
 import dev.spool.server.network.NettyServer;
 import dev.spool.storage.LogEnv;
@@ -102,13 +103,14 @@ public final class SpoolServer implements AutoCloseable {
             groups = GroupCoordinator.create(
                     config.groupCoordinatorConfig(), new OffsetsTopicLog(ctx, config.offsetsTopicSegmentBytes()), time);
             groups.startup();
+            TxnMarkerService txnMarkers = new TxnMarkerService(ctx);
             ProducerIdManager producerIds = new ProducerIdManager(quorum, config.nodeId());
             transactions = TransactionCoordinator.create(
                     config.transactionCoordinatorConfig(),
                     OffsetsTopicLog.transactionState(
                             ctx, config.transactionStateSegmentBytes(), config.transactionStateLoadBufferSize()),
                     producerIds::generate,
-                    new InterimTxnMarkerWriter(groups),
+                    new LogTxnMarkerWriter(txnMarkers, groups),
                     time);
             transactions.startup();
             AtomicReference<HandlerRegistry> registryRef = new AtomicReference<>();
@@ -144,7 +146,8 @@ public final class SpoolServer implements AutoCloseable {
                     new ListGroupsHandler(groups),
                     new DescribeGroupsHandler(groups),
                     new DeleteGroupsHandler(groups),
-                    new OffsetDeleteHandler(ctx, groups)));
+                    new OffsetDeleteHandler(ctx, groups),
+                    new WriteTxnMarkersHandler(txnMarkers)));
             registryRef.set(registry);
             ServerConfig.Listener adv = config.advertisedListeners().get(0);
             // Until bound, a port-0 listener advertises the port it will get; set before accepting.

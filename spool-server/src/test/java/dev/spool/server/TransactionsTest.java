@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -43,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * kafka-clients' transactional producer and Admin's transaction APIs against a real broker: commit,
  * abort, fencing by a new instance, the coordinator's state across a restart, and the abort of a
- * transaction that outlives its timeout. (Markers reach the partition logs once storage writes them;
- * this test covers the coordinator and its APIs.)
+ * transaction that outlives its timeout, transactional offsets, and what read_committed and
+ * read_uncommitted consumers see.
  */
 class TransactionsTest {
     static final String TOPIC = "tx-out";
@@ -225,7 +227,27 @@ class TransactionsTest {
                     .untilAsserted(
                             () -> assertThat(describe("app-6").state()).isEqualTo(TransactionState.COMPLETE_ABORT));
             assertThat(committed("eos-group", in).offset()).isEqualTo(5L);
+            // an open transaction's offsets at a restart stay pending until its marker
+            p.beginTransaction();
+            p.sendOffsetsToTransaction(Map.of(in, new OffsetAndMetadata(12)), group);
         }
+        stop();
+        startBroker();
+        // the replay applied the COMMIT and ABORT markers of __consumer_offsets; closing the producer
+        // left its last transaction open until the coordinator aborts it (timeout 60 s): still pending
+        ListConsumerGroupOffsetsOptions unstable = new ListConsumerGroupOffsetsOptions().requireStable(false);
+        assertThat(admin.listConsumerGroupOffsets(
+                                Map.of("eos-group", new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(in))),
+                                unstable)
+                        .partitionsToOffsetAndMetadata("eos-group")
+                        .get(30, TimeUnit.SECONDS)
+                        .get(in)
+                        .offset())
+                .isEqualTo(5L);
+        try (KafkaProducer<String, String> p = producer("app-6", 60_000)) {
+            p.initTransactions(); // aborts the open transaction: its offsets are dropped
+        }
+        assertThat(committed("eos-group", in).offset()).isEqualTo(5L);
     }
 
     OffsetAndMetadata committed(String group, TopicPartition tp) throws Exception {
@@ -235,6 +257,51 @@ class TransactionsTest {
                 .partitionsToOffsetAndMetadata(group)
                 .get(30, TimeUnit.SECONDS)
                 .get(tp);
+    }
+
+    @Test
+    void readCommittedSeesOnlyTheCommittedTransaction() throws Exception {
+        try (KafkaProducer<String, String> p = producer("app-7", 60_000)) {
+            p.initTransactions();
+            p.beginTransaction();
+            for (int i = 0; i < 5; i++) {
+                p.send(new ProducerRecord<>(TOPIC, 0, "k", "committed-" + i));
+            }
+            p.commitTransaction();
+            p.beginTransaction();
+            for (int i = 0; i < 5; i++) {
+                p.send(new ProducerRecord<>(TOPIC, 0, "k", "aborted-" + i));
+            }
+            p.flush();
+            p.abortTransaction();
+            p.beginTransaction();
+            p.send(new ProducerRecord<>(TOPIC, 0, "k", "last")).get(30, TimeUnit.SECONDS);
+            p.commitTransaction();
+        }
+        assertThat(readAll("read_committed"))
+                .containsExactly("committed-0", "committed-1", "committed-2", "committed-3", "committed-4", "last");
+        assertThat(readAll("read_uncommitted")).hasSize(11).contains("aborted-0", "aborted-4", "last");
+    }
+
+    List<String> readAll(String isolation) {
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        List<String> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition tp = new TopicPartition(TOPIC, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(100))) {
+                    out.add(r.value());
+                }
+                return c.position(tp) >= end;
+            });
+        }
+        return out;
     }
 
     @Test
