@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -302,6 +303,81 @@ class TransactionsTest {
             });
         }
         return out;
+    }
+
+    @Test
+    void consumeTransformProduceWithAbortsProcessesEveryInputExactlyOnce() throws Exception {
+        String input = "ctp-in";
+        String output = "ctp-out";
+        admin.createTopics(List.of(new NewTopic(input, 1, (short) 1), new NewTopic(output, 1, (short) 1)))
+                .all()
+                .get(30, TimeUnit.SECONDS);
+        int n = 500;
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        try (KafkaProducer<String, String> plain =
+                new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < n; i++) {
+                plain.send(new ProducerRecord<>(input, 0, null, "in-" + i));
+            }
+        }
+        TopicPartition in = new TopicPartition(input, 0);
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, "ctp");
+        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "37");
+        int batches = 0;
+        try (KafkaProducer<String, String> p = producer("ctp-app", 60_000);
+                KafkaConsumer<String, String> c =
+                        new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
+            p.initTransactions();
+            c.assign(List.of(in));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (c.position(in) < n && System.nanoTime() < deadline) {
+                List<ConsumerRecord<String, String>> polled = new ArrayList<>();
+                c.poll(Duration.ofMillis(200)).forEach(polled::add);
+                if (polled.isEmpty()) {
+                    continue;
+                }
+                p.beginTransaction();
+                for (ConsumerRecord<String, String> r : polled) {
+                    p.send(new ProducerRecord<>(output, 0, null, r.value().replace("in-", "out-")));
+                }
+                long next = polled.get(polled.size() - 1).offset() + 1;
+                p.sendOffsetsToTransaction(Map.of(in, new OffsetAndMetadata(next)), c.groupMetadata());
+                if (++batches % 3 == 0) {
+                    // a failed batch: abort, then go back to the committed position and redo it
+                    p.abortTransaction();
+                    OffsetAndMetadata committed = c.committed(Set.of(in)).get(in);
+                    c.seek(in, committed == null ? 0 : committed.offset());
+                } else {
+                    p.commitTransaction();
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        Properties rp = new Properties();
+        rp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        rp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, String> r =
+                new KafkaConsumer<>(rp, new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition tp = new TopicPartition(output, 0);
+            r.assign(List.of(tp));
+            r.seekToBeginning(List.of(tp));
+            long end = r.endOffsets(List.of(tp)).get(tp);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                r.poll(Duration.ofMillis(100)).forEach(rec -> out.add(rec.value()));
+                return r.position(tp) >= end;
+            });
+        }
+        assertThat(batches).isGreaterThan(3);
+        assertThat(out).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(out.get(i)).isEqualTo("out-" + i);
+        }
     }
 
     @Test
