@@ -25,6 +25,7 @@ public final class SpoolCli implements Runnable {
             ServerCommand.class,
             TopicsCommand.class,
             GroupsCommand.class,
+            TransactionsCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             DumpLogCommand.class,

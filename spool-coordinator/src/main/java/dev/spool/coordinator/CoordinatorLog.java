@@ -33,4 +33,33 @@ public interface CoordinatorLog {
 
     /** Reads every record of {@code partition} from its start to its end, in offset order. */
     void readAll(int partition, Consumer<CoordinatorRecord> sink) throws CoordinatorLogException;
+
+    /** What a replay that knows transactions receives, in offset order. */
+    interface ReplaySink {
+        /** A record; {@code producerId} is -1 unless it is in a transactional batch of that producer. */
+        void record(CoordinatorRecord record, long producerId);
+
+        /** A COMMIT or ABORT marker (control batch) of a producer's transaction. */
+        void marker(long producerId, TransactionResult result);
+    }
+
+    /**
+     * Like {@link #readAll(int, Consumer)} but with the producer of transactional records and the
+     * transaction markers (transactional offset commits in {@code __consumer_offsets}). The default,
+     * for logs without transactional batches, reports every record as non-transactional.
+     */
+    default void readAllWithMarkers(int partition, ReplaySink sink) throws CoordinatorLogException {
+        readAll(partition, r -> sink.record(r, -1L));
+    }
+
+    /**
+     * Appends the records atomically as one transactional batch of the producer (Kafka's
+     * coordinator-origin append: no sequence checks); they take effect when the transaction's marker
+     * follows. The default refuses.
+     */
+    default void appendTransactional(
+            int partition, long producerId, short producerEpoch, List<CoordinatorRecord> records, long timestampMs)
+            throws CoordinatorLogException {
+        throw new CoordinatorLogException("transactional appends are not supported by this log", null);
+    }
 }

@@ -26,6 +26,8 @@ import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final ClassicRebalance[] rebalances;
     private final GroupOffsets[] offsets;
     private final GroupAdmin[] admins;
+    private final TxnOffsetCommits[] txnOffsets;
     private volatile boolean active;
 
     /** Production: shards on {@code config.threads()} single-thread lanes. */
@@ -94,11 +97,13 @@ public final class GroupCoordinator implements AutoCloseable {
         rebalances = new ClassicRebalance[n];
         offsets = new GroupOffsets[n];
         admins = new GroupAdmin[n];
+        txnOffsets = new TxnOffsetCommits[n];
         for (int p = 0; p < n; p++) {
             shards[p] = new GroupShard(p, log, schedulers.apply(p), time, config);
             rebalances[p] = new ClassicRebalance(shards[p]);
             offsets[p] = new GroupOffsets(shards[p], rebalances[p]);
             admins[p] = new GroupAdmin(shards[p]);
+            txnOffsets[p] = new TxnOffsetCommits(shards[p]);
         }
     }
 
@@ -220,6 +225,58 @@ public final class GroupCoordinator implements AutoCloseable {
                 e -> new OffsetFetchResponseData.OffsetFetchResponseGroup()
                         .setGroupId(groupId)
                         .setErrorCode(e.code()));
+    }
+
+    /**
+     * OffsetFetch with {@code require_stable}: partitions whose offset waits in an open transaction
+     * answer UNSTABLE_OFFSET_COMMIT (the client retries).
+     */
+    public CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup> fetchOffsets(
+            String groupId, List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics, boolean requireStable) {
+        if (!requireStable) {
+            return fetchOffsets(groupId, topics);
+        }
+        return route(
+                groupId,
+                p -> CompletableFuture.completedFuture(txnOffsets[p].markUnstable(offsets[p].fetch(groupId, topics))),
+                e -> new OffsetFetchResponseData.OffsetFetchResponseGroup()
+                        .setGroupId(groupId)
+                        .setErrorCode(e.code()));
+    }
+
+    /** TxnOffsetCommit (topic names filled in): the offsets wait for the transaction's marker. */
+    public CompletableFuture<TxnOffsetCommitResponseData> commitTransactionalOffsets(TxnOffsetCommitRequestData req) {
+        return route(req.groupId(), p -> CompletableFuture.completedFuture(txnOffsets[p].commit(req)), e -> {
+            TxnOffsetCommitResponseData resp = new TxnOffsetCommitResponseData();
+            for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic t : req.topics()) {
+                TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic rt =
+                        new TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic().setName(t.name());
+                for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition tp : t.partitions()) {
+                    rt.partitions()
+                            .add(new TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition()
+                                    .setPartitionIndex(tp.partitionIndex())
+                                    .setErrorCode(e.code()));
+                }
+                resp.topics().add(rt);
+            }
+            return resp;
+        });
+    }
+
+    /**
+     * A transaction marker was written to {@code __consumer_offsets-partition}: the producer's pending
+     * transactional offsets there take effect (COMMIT) or are dropped (ABORT). Runs on the shard's thread.
+     */
+    public void onTransactionCompleted(int partition, long producerId, TransactionResult result) {
+        if (partition < 0 || partition >= shards.length) {
+            return;
+        }
+        GroupShard shard = shards[partition];
+        try {
+            shard.scheduler.execute(() -> shard.completeTransaction(producerId, result));
+        } catch (RejectedExecutionException e) {
+            // closing: the marker is in the log and the next load applies it
+        }
     }
 
     public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData req) {

@@ -1,5 +1,6 @@
 package dev.spool.coordinator;
 
+import dev.spool.coordinator.OffsetsTopicLayout.OffsetKey;
 import dev.spool.coordinator.OffsetsTopicLayout.OffsetValue;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,22 +47,14 @@ final class GroupOffsets {
             for (OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
                 Errors e = groupError;
                 if (e == null) {
-                    String md = p.committedMetadata();
-                    if (md != null && md.length() > shard.config.offsetMetadataMaxBytes()) {
-                        e = Errors.OFFSET_METADATA_TOO_LARGE;
-                    } else {
-                        records.add(GroupShard.offsetRecord(
-                                req.groupId(),
-                                t.name(),
-                                p.partitionIndex(),
-                                new OffsetValue(
-                                        p.committedOffset(),
-                                        p.committedLeaderEpoch(),
-                                        md == null ? "" : md,
-                                        now,
-                                        -1L)));
-                        e = Errors.NONE;
-                    }
+                    e = addCommit(
+                            shard,
+                            records,
+                            new OffsetKey(req.groupId(), t.name(), p.partitionIndex()),
+                            p.committedOffset(),
+                            p.committedLeaderEpoch(),
+                            p.committedMetadata(),
+                            now);
                 }
                 rt.partitions()
                         .add(new OffsetCommitResponseData.OffsetCommitResponsePartition()
@@ -80,6 +73,29 @@ final class GroupOffsets {
             }
         }
         return resp;
+    }
+
+    /**
+     * Adds the record of one committed offset to {@code records}, or answers OFFSET_METADATA_TOO_LARGE
+     * (nothing added) if the metadata exceeds {@code offset.metadata.max.bytes}.
+     */
+    static Errors addCommit(
+            GroupShard shard,
+            List<CoordinatorRecord> records,
+            OffsetKey key,
+            long offset,
+            int leaderEpoch,
+            String metadata,
+            long now) {
+        if (metadata != null && metadata.length() > shard.config.offsetMetadataMaxBytes()) {
+            return Errors.OFFSET_METADATA_TOO_LARGE;
+        }
+        records.add(GroupShard.offsetRecord(
+                key.group(),
+                key.topic(),
+                key.partition(),
+                new OffsetValue(offset, leaderEpoch, metadata == null ? "" : metadata, now, -1L)));
+        return Errors.NONE;
     }
 
     /** Kafka's checks for a commit; null if it may proceed. Creates a simple group if needed. */

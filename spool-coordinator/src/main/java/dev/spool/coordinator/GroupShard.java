@@ -47,6 +47,8 @@ final class GroupShard {
     final Map<String, ClassicGroup> groups = new HashMap<>();
     /** group → topic → partition → committed offset. */
     final Map<String, Map<String, Map<Integer, OffsetValue>>> offsets = new HashMap<>();
+    /** Transactional offset commits waiting for their marker. */
+    final PendingTxnOffsets pendingTxnOffsets = new PendingTxnOffsets();
 
     private volatile Status status = Status.NOT_LOADED;
     private boolean loading;
@@ -75,12 +77,24 @@ final class GroupShard {
         long start = time.milliseconds();
         int[] count = {0};
         try {
-            log.readAll(partition, r -> {
-                count[0]++;
-                try {
-                    replay(r);
-                } catch (IllegalArgumentException e) {
-                    LOG.warn("__consumer_offsets-{}: skipping an unreadable record: {}", partition, e.getMessage());
+            log.readAllWithMarkers(partition, new CoordinatorLog.ReplaySink() {
+                @Override
+                public void record(CoordinatorRecord r, long producerId) {
+                    count[0]++;
+                    try {
+                        if (producerId >= 0) {
+                            pendingTxnOffsets.add(producerId, r);
+                        } else {
+                            replay(r);
+                        }
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("__consumer_offsets-{}: skipping an unreadable record: {}", partition, e.getMessage());
+                    }
+                }
+
+                @Override
+                public void marker(long producerId, TransactionResult result) {
+                    completeTransaction(producerId, result);
                 }
             });
         } catch (CoordinatorLog.CoordinatorLogException e) {
@@ -135,6 +149,32 @@ final class GroupShard {
             replay(r);
         }
         return true;
+    }
+
+    /**
+     * Appends {@code records} as one transactional batch of the producer; they wait in {@link
+     * #pendingTxnOffsets} for the marker. False (nothing kept) if the append failed.
+     */
+    boolean writeTransactional(long producerId, short producerEpoch, List<CoordinatorRecord> records) {
+        try {
+            log.appendTransactional(partition, producerId, producerEpoch, records, time.milliseconds());
+        } catch (CoordinatorLog.CoordinatorLogException e) {
+            LOG.warn("__consumer_offsets-{}: transactional append failed: {}", partition, e.getMessage());
+            return false;
+        }
+        records.forEach(r -> pendingTxnOffsets.add(producerId, r));
+        return true;
+    }
+
+    /** A transaction marker reached this partition: apply (COMMIT) or drop (ABORT) the producer's commits. */
+    void completeTransaction(long producerId, TransactionResult result) {
+        for (CoordinatorRecord r : pendingTxnOffsets.complete(producerId, result)) {
+            try {
+                replay(r);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("__consumer_offsets-{}: skipping an unreadable record: {}", partition, e.getMessage());
+            }
+        }
     }
 
     /** Applies one record: the only place persisted group and offset state changes. */

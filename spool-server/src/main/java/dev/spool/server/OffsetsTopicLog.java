@@ -3,6 +3,7 @@ package dev.spool.server;
 import dev.spool.common.TopicPartition;
 import dev.spool.coordinator.CoordinatorLog;
 import dev.spool.coordinator.CoordinatorRecord;
+import dev.spool.coordinator.TransactionResult;
 import dev.spool.protocol.adapter.KafkaRecords;
 import dev.spool.protocol.record.BatchBuilder;
 import dev.spool.protocol.record.RecordBatch;
@@ -22,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinator's {@link CoordinatorLog} port over the partition logs of {@code __consumer_offsets}:
- * the topic is created compacted on first need; an append is one uncompressed v2 batch per call
+ * The coordinators' {@link CoordinatorLog} port over the partition logs of an internal topic
+ * ({@code __consumer_offsets} for groups, {@code __transaction_state} for transactions, {@link
+ * #transactionState}): the topic is created compacted on first need; an append is one uncompressed v2 batch per call
  * (atomic), after which the high watermark follows and waiting fetches wake; a read replays the
  * partition from its log start to its end, batch by batch (control batches skipped). Thread-safe
  * (the logs are).
@@ -32,8 +34,19 @@ final class OffsetsTopicLog implements CoordinatorLog {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetsTopicLog.class);
 
     static final String TOPIC = "__consumer_offsets";
+    static final String TRANSACTION_STATE_TOPIC = "__transaction_state";
     /** Bytes read per step while loading. */
     private static final int READ_CHUNK_BYTES = 1 << 20;
+
+    /** Control record key: version int16, type int16. */
+    private static final int CONTROL_KEY_BYTES = 2 * Short.BYTES;
+
+    private static final short CONTROL_TYPE_ABORT = 0;
+    private static final short CONTROL_TYPE_COMMIT = 1;
+    private static final int APPEND_ATTEMPTS = 3;
+
+    private final String topic;
+    private final int readChunkBytes;
 
     private final TopicService topics;
     private final DelayedFetches delayedFetches;
@@ -41,6 +54,17 @@ final class OffsetsTopicLog implements CoordinatorLog {
     private final int segmentBytes;
 
     OffsetsTopicLog(BrokerContext broker, int segmentBytes) {
+        this(broker, TOPIC, segmentBytes, READ_CHUNK_BYTES);
+    }
+
+    /** The port over {@code __transaction_state} (read {@code loadBufferBytes} at a time while loading). */
+    static OffsetsTopicLog transactionState(BrokerContext broker, int segmentBytes, int loadBufferBytes) {
+        return new OffsetsTopicLog(broker, TRANSACTION_STATE_TOPIC, segmentBytes, loadBufferBytes);
+    }
+
+    private OffsetsTopicLog(BrokerContext broker, String topic, int segmentBytes, int readChunkBytes) {
+        this.topic = topic;
+        this.readChunkBytes = readChunkBytes;
         this.broker = broker;
         this.topics = broker.topics();
         this.delayedFetches = broker.delayedFetches();
@@ -49,7 +73,7 @@ final class OffsetsTopicLog implements CoordinatorLog {
 
     @Override
     public boolean topicExists() {
-        return topics.image().topic(TOPIC) != null;
+        return topics.image().topic(topic) != null;
     }
 
     @Override
@@ -59,7 +83,7 @@ final class OffsetsTopicLog implements CoordinatorLog {
         }
         try {
             TopicService.Outcome o = topics.createTopic(
-                    TOPIC,
+                    topic,
                     partitions,
                     (short) 1,
                     Map.of(
@@ -69,20 +93,20 @@ final class OffsetsTopicLog implements CoordinatorLog {
                             String.valueOf(segmentBytes)),
                     false);
             if (!o.ok() && !topicExists()) {
-                LOG.error("cannot create {}: {} {}", TOPIC, o.error(), o.message());
+                LOG.error("cannot create {}: {} {}", topic, o.error(), o.message());
                 return false;
             }
             return true;
         } catch (IOException e) {
-            LOG.error("cannot create {}", TOPIC, e);
+            LOG.error("cannot create {}", topic, e);
             return false;
         }
     }
 
     private Log log(int partition) throws CoordinatorLogException {
-        Log log = broker.log(TOPIC, partition);
+        Log log = broker.log(topic, partition);
         if (log == null) {
-            throw new CoordinatorLogException(TOPIC + "-" + partition + " does not exist", null);
+            throw new CoordinatorLogException(topic + "-" + partition + " does not exist", null);
         }
         return log;
     }
@@ -99,24 +123,75 @@ final class OffsetsTopicLog implements CoordinatorLog {
             AppendResult result = log.appendAsLeader(BatchBuilder.build(batch), 0);
             if (!result.ok()) {
                 throw new CoordinatorLogException(
-                        "append to " + TOPIC + "-" + partition + " refused: " + result.error() + " " + result.message(),
+                        "append to " + topic + "-" + partition + " refused: " + result.error() + " " + result.message(),
                         null);
             }
             log.updateHighWatermark(log.logEndOffset());
-            delayedFetches.onAppend(new TopicPartition(TOPIC, partition));
+            delayedFetches.onAppend(new TopicPartition(topic, partition));
         } catch (LogOfflineException e) {
-            throw new CoordinatorLogException("append to " + TOPIC + "-" + partition + " failed", e);
+            throw new CoordinatorLogException("append to " + topic + "-" + partition + " failed", e);
+        }
+    }
+
+    /**
+     * Kafka's coordinator-origin append (no sequence checks): the batch is built at the log end offset and
+     * appended through the log's follower path, which records the producer's state without checks. A
+     * marker written between reading the end offset and appending moves the end: retried.
+     */
+    @Override
+    public void appendTransactional(
+            int partition, long producerId, short producerEpoch, List<CoordinatorRecord> records, long timestampMs)
+            throws CoordinatorLogException {
+        List<SimpleRecord> batch = new ArrayList<>(records.size());
+        for (CoordinatorRecord r : records) {
+            batch.add(new SimpleRecord(timestampMs, r.key(), r.value()));
+        }
+        Log log = log(partition);
+        BatchBuilder.ProducerInfo producer =
+                new BatchBuilder.ProducerInfo(producerId, producerEpoch, RecordBatch.NO_SEQUENCE, true);
+        try {
+            for (int attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
+                ByteBuffer bytes = BatchBuilder.build(log.logEndOffset(), producer, batch);
+                AppendResult result = log.appendAsFollower(bytes);
+                if (result.ok()) {
+                    log.updateHighWatermark(log.logEndOffset());
+                    delayedFetches.onAppend(new TopicPartition(topic, partition));
+                    return;
+                }
+                LOG.debug("transactional append to {}-{} refused: {}", topic, partition, result.message());
+            }
+            throw new CoordinatorLogException("transactional append to " + topic + "-" + partition + " refused", null);
+        } catch (LogOfflineException e) {
+            throw new CoordinatorLogException("append to " + topic + "-" + partition + " failed", e);
         }
     }
 
     @Override
     public void readAll(int partition, Consumer<CoordinatorRecord> sink) throws CoordinatorLogException {
+        readAllWithMarkers(partition, new ReplaySink() {
+            @Override
+            public void record(CoordinatorRecord record, long producerId) {
+                sink.accept(record);
+            }
+
+            @Override
+            public void marker(long producerId, TransactionResult result) {}
+        });
+    }
+
+    /**
+     * Replays the partition batch by batch: records of transactional batches carry their producer id;
+     * control batches are reported as markers (Kafka's control record key: version int16, type int16
+     * with 0 = ABORT, 1 = COMMIT).
+     */
+    @Override
+    public void readAllWithMarkers(int partition, ReplaySink sink) throws CoordinatorLogException {
         Log log = log(partition);
         long end = log.logEndOffset();
         long offset = log.logStartOffset();
         try {
             while (offset < end) {
-                ReadResult r = log.read(offset, READ_CHUNK_BYTES, end, true);
+                ReadResult r = log.read(offset, readChunkBytes, end, true);
                 if (!r.ok() || r.sizeInBytes() == 0) {
                     break;
                 }
@@ -128,11 +203,21 @@ final class OffsetsTopicLog implements CoordinatorLog {
                     if (size < RecordBatch.HEADER_SIZE || size > buf.limit() - pos) {
                         break;
                     }
-                    if (!RecordBatch.isControl(buf, pos)) {
-                        for (KafkaRecords.DecodedRecord rec : KafkaRecords.decodeBatch(buf, pos, size)) {
-                            if (rec.offset() >= offset && rec.key() != null) {
-                                sink.accept(new CoordinatorRecord(rec.key(), rec.value()));
+                    long producerId = RecordBatch.isTransactional(buf, pos)
+                            ? RecordBatch.producerId(buf, pos)
+                            : RecordBatch.NO_PRODUCER_ID;
+                    boolean control = RecordBatch.isControl(buf, pos);
+                    for (KafkaRecords.DecodedRecord rec : KafkaRecords.decodeBatch(buf, pos, size)) {
+                        if (rec.offset() < offset || rec.key() == null) {
+                            continue;
+                        }
+                        if (control) {
+                            TransactionResult result = controlType(rec.key());
+                            if (result != null && producerId != RecordBatch.NO_PRODUCER_ID) {
+                                sink.marker(producerId, result);
                             }
+                        } else {
+                            sink.record(new CoordinatorRecord(rec.key(), rec.value()), producerId);
                         }
                     }
                     next = RecordBatch.nextOffset(buf, pos);
@@ -144,7 +229,19 @@ final class OffsetsTopicLog implements CoordinatorLog {
                 offset = next;
             }
         } catch (IOException e) {
-            throw new CoordinatorLogException("read of " + TOPIC + "-" + partition + " failed", e);
+            throw new CoordinatorLogException("read of " + topic + "-" + partition + " failed", e);
         }
+    }
+
+    /** The marker type of a control record key, or null for other control records. */
+    private static TransactionResult controlType(byte[] key) {
+        if (key.length < CONTROL_KEY_BYTES) {
+            return null;
+        }
+        short type = ByteBuffer.wrap(key).getShort(Short.BYTES);
+        if (type == CONTROL_TYPE_ABORT) {
+            return TransactionResult.ABORT;
+        }
+        return type == CONTROL_TYPE_COMMIT ? TransactionResult.COMMIT : null;
     }
 }

@@ -13,6 +13,7 @@ import dev.spool.common.config.ConfigDef;
 import dev.spool.common.config.ConfigException;
 import dev.spool.common.config.ParsedConfig;
 import dev.spool.coordinator.GroupCoordinatorConfig;
+import dev.spool.coordinator.TransactionCoordinatorConfig;
 import dev.spool.protocol.record.RecordBatch;
 import dev.spool.storage.LogCleaner;
 import dev.spool.storage.LogConfig;
@@ -86,6 +87,17 @@ public final class ServerConfig {
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String GROUP_MAX_SIZE = "group.max.size";
     public static final String GROUP_COORDINATOR_THREADS = "group.coordinator.threads";
+    public static final String TRANSACTION_STATE_LOG_NUM_PARTITIONS = "transaction.state.log.num.partitions";
+    public static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
+    public static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
+    public static final String TRANSACTION_STATE_LOG_SEGMENT_BYTES = "transaction.state.log.segment.bytes";
+    public static final String TRANSACTION_STATE_LOG_LOAD_BUFFER_SIZE = "transaction.state.log.load.buffer.size";
+    public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
+    public static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
+    public static final String TRANSACTION_ABORT_TIMED_OUT_CLEANUP_INTERVAL_MS =
+            "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+    public static final String TRANSACTION_REMOVE_EXPIRED_CLEANUP_INTERVAL_MS =
+            "transaction.remove.expired.transaction.cleanup.interval.ms";
 
     static final ConfigDef DEF = new ConfigDef()
             .define(NODE_ID, INT, "1", atLeast(0), "This broker's id")
@@ -203,7 +215,56 @@ public final class ServerConfig {
                     "Largest session timeout a member may ask")
             .define(GROUP_INITIAL_REBALANCE_DELAY_MS, INT, "3000", atLeast(0), "Wait for more members of a new group")
             .define(GROUP_MAX_SIZE, INT, String.valueOf(Integer.MAX_VALUE), atLeast(1), "Most members in a group")
-            .define(GROUP_COORDINATOR_THREADS, INT, "4", atLeast(1), "Threads of the group coordinator");
+            .define(GROUP_COORDINATOR_THREADS, INT, "4", atLeast(1), "Threads of the group coordinator")
+            .define(TRANSACTION_STATE_LOG_NUM_PARTITIONS, INT, "50", atLeast(1), "Partitions of __transaction_state")
+            .define(
+                    TRANSACTION_STATE_LOG_REPLICATION_FACTOR,
+                    INT,
+                    "3",
+                    atLeast(1),
+                    "Replicas of __transaction_state (a single node creates it with one)")
+            .define(
+                    TRANSACTION_STATE_LOG_MIN_ISR,
+                    INT,
+                    "2",
+                    atLeast(1),
+                    "min.insync.replicas of __transaction_state (a single node: one)")
+            .define(
+                    TRANSACTION_STATE_LOG_SEGMENT_BYTES,
+                    INT,
+                    "104857600",
+                    atLeast(1),
+                    "segment.bytes of __transaction_state")
+            .define(
+                    TRANSACTION_STATE_LOG_LOAD_BUFFER_SIZE,
+                    INT,
+                    "5242880",
+                    atLeast(1),
+                    "Bytes read per step while loading __transaction_state")
+            .define(
+                    TRANSACTION_MAX_TIMEOUT_MS,
+                    INT,
+                    "900000",
+                    atLeast(1),
+                    "Largest transaction.timeout.ms a producer may ask")
+            .define(
+                    TRANSACTIONAL_ID_EXPIRATION_MS,
+                    INT,
+                    "604800000",
+                    atLeast(1),
+                    "An idle transactional id is forgotten after")
+            .define(
+                    TRANSACTION_ABORT_TIMED_OUT_CLEANUP_INTERVAL_MS,
+                    INT,
+                    "10000",
+                    atLeast(1),
+                    "Interval between checks for timed-out transactions")
+            .define(
+                    TRANSACTION_REMOVE_EXPIRED_CLEANUP_INTERVAL_MS,
+                    INT,
+                    "3600000",
+                    atLeast(1),
+                    "Interval between checks for expired transactional ids");
 
     /** A listener: name, host and port (port 0 picks a free one). */
     public record Listener(String name, String host, int port) {}
@@ -349,6 +410,25 @@ public final class ServerConfig {
                 parsed.getLong(OFFSETS_RETENTION_CHECK_INTERVAL_MS),
                 parsed.getInt(OFFSET_METADATA_MAX_BYTES),
                 parsed.getInt(GROUP_COORDINATOR_THREADS));
+    }
+
+    /** The transaction coordinator's settings from the {@code transaction(al).*} keys. */
+    public TransactionCoordinatorConfig transactionCoordinatorConfig() {
+        return new TransactionCoordinatorConfig(
+                parsed.getInt(TRANSACTION_STATE_LOG_NUM_PARTITIONS),
+                parsed.getInt(TRANSACTION_MAX_TIMEOUT_MS),
+                parsed.getInt(TRANSACTIONAL_ID_EXPIRATION_MS),
+                parsed.getInt(TRANSACTION_ABORT_TIMED_OUT_CLEANUP_INTERVAL_MS),
+                parsed.getInt(TRANSACTION_REMOVE_EXPIRED_CLEANUP_INTERVAL_MS),
+                TransactionCoordinatorConfig.DEFAULT_MARKER_RETRY_BACKOFF_MS);
+    }
+
+    public int transactionStateSegmentBytes() {
+        return parsed.getInt(TRANSACTION_STATE_LOG_SEGMENT_BYTES);
+    }
+
+    public int transactionStateLoadBufferSize() {
+        return parsed.getInt(TRANSACTION_STATE_LOG_LOAD_BUFFER_SIZE);
     }
 
     public int offsetsTopicSegmentBytes() {

@@ -2,12 +2,16 @@ package dev.spool.server;
 
 import dev.spool.common.Time;
 import dev.spool.coordinator.GroupCoordinator;
+import dev.spool.coordinator.TransactionCoordinator;
+import dev.spool.server.handlers.AddOffsetsToTxnHandler;
+import dev.spool.server.handlers.AddPartitionsToTxnHandler;
 import dev.spool.server.handlers.ApiVersionsHandler;
 import dev.spool.server.handlers.ClusterHandlers;
 import dev.spool.server.handlers.ConfigHandlers;
 import dev.spool.server.handlers.CreateTopicsHandler;
 import dev.spool.server.handlers.DeleteGroupsHandler;
 import dev.spool.server.handlers.DescribeGroupsHandler;
+import dev.spool.server.handlers.EndTxnHandler;
 import dev.spool.server.handlers.FetchHandler;
 import dev.spool.server.handlers.FindCoordinatorHandler;
 import dev.spool.server.handlers.HeartbeatHandler;
@@ -23,6 +27,8 @@ import dev.spool.server.handlers.OffsetFetchHandler;
 import dev.spool.server.handlers.ProduceHandler;
 import dev.spool.server.handlers.SyncGroupHandler;
 import dev.spool.server.handlers.TopicAdminHandlers;
+import dev.spool.server.handlers.TransactionAdminHandlers;
+import dev.spool.server.handlers.TxnOffsetCommitHandler;
 import dev.spool.server.handlers.WriteTxnMarkersHandler;
 import dev.spool.server.network.HandlerRegistry;
 import dev.spool.server.network.NettyServer;
@@ -46,6 +52,7 @@ public final class SpoolServer implements AutoCloseable {
     private final TopicService topics;
     private final LogManager logManager;
     private final GroupCoordinator groupCoordinator;
+    private final TransactionCoordinator transactionCoordinator;
     private final NettyServer network;
     private final ServerConfig.Listener advertised;
 
@@ -54,12 +61,14 @@ public final class SpoolServer implements AutoCloseable {
             TopicService topics,
             LogManager logManager,
             GroupCoordinator groupCoordinator,
+            TransactionCoordinator transactionCoordinator,
             NettyServer network,
             ServerConfig.Listener advertised) {
         this.quorum = quorum;
         this.topics = topics;
         this.logManager = logManager;
         this.groupCoordinator = groupCoordinator;
+        this.transactionCoordinator = transactionCoordinator;
         this.network = network;
         this.advertised = advertised;
     }
@@ -82,6 +91,7 @@ public final class SpoolServer implements AutoCloseable {
         LocalMetadataQuorum quorum = null;
         TopicService topics = null;
         GroupCoordinator groups = null;
+        TransactionCoordinator transactions = null;
         try {
             quorum = LocalMetadataQuorum.open(config.logDirs().get(0), LogEnv.of(time));
             topics = new TopicService(quorum, logManager, config);
@@ -94,6 +104,15 @@ public final class SpoolServer implements AutoCloseable {
                     config.groupCoordinatorConfig(), new OffsetsTopicLog(ctx, config.offsetsTopicSegmentBytes()), time);
             groups.startup();
             TxnMarkerService txnMarkers = new TxnMarkerService(ctx);
+            ProducerIdManager producerIds = new ProducerIdManager(quorum, config.nodeId());
+            transactions = TransactionCoordinator.create(
+                    config.transactionCoordinatorConfig(),
+                    OffsetsTopicLog.transactionState(
+                            ctx, config.transactionStateSegmentBytes(), config.transactionStateLoadBufferSize()),
+                    producerIds::generate,
+                    new LogTxnMarkerWriter(txnMarkers, groups),
+                    time);
+            transactions.startup();
             AtomicReference<HandlerRegistry> registryRef = new AtomicReference<>();
             HandlerRegistry registry = new HandlerRegistry(List.of(
                     new ApiVersionsHandler(registryRef::get),
@@ -110,8 +129,14 @@ public final class SpoolServer implements AutoCloseable {
                     new ClusterHandlers.DescribeCluster(ctx),
                     new ClusterHandlers.DeleteRecords(ctx),
                     new ClusterHandlers.DescribeLogDirs(ctx),
-                    new InitProducerIdHandler(new ProducerIdManager(quorum, config.nodeId())),
-                    new FindCoordinatorHandler(ctx, groups),
+                    new InitProducerIdHandler(producerIds, transactions),
+                    new FindCoordinatorHandler(ctx, groups, transactions),
+                    new AddPartitionsToTxnHandler(ctx, transactions),
+                    new AddOffsetsToTxnHandler(transactions, groups),
+                    new EndTxnHandler(transactions),
+                    new TxnOffsetCommitHandler(groups),
+                    new TransactionAdminHandlers.Describe(transactions),
+                    new TransactionAdminHandlers.ListTxns(transactions),
                     new JoinGroupHandler(groups),
                     new SyncGroupHandler(groups),
                     new HeartbeatHandler(groups),
@@ -136,8 +161,11 @@ public final class SpoolServer implements AutoCloseable {
                     registry,
                     port -> advertised.set(
                             new ServerConfig.Listener(adv.name(), adv.host(), adv.port() == 0 ? port : adv.port())));
-            return new SpoolServer(quorum, topics, logManager, groups, network, advertised.get());
+            return new SpoolServer(quorum, topics, logManager, groups, transactions, network, advertised.get());
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (transactions != null) {
+                transactions.close();
+            }
             if (groups != null) {
                 groups.close();
             }
@@ -165,6 +193,7 @@ public final class SpoolServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         network.close();
+        transactionCoordinator.close();
         groupCoordinator.close();
         topics.close();
         try {

@@ -1,6 +1,7 @@
 package dev.spool.server.handlers;
 
 import dev.spool.coordinator.GroupCoordinator;
+import dev.spool.coordinator.TransactionCoordinator;
 import dev.spool.server.BrokerContext;
 import dev.spool.server.network.RequestContext;
 import java.util.List;
@@ -11,9 +12,9 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * FindCoordinator (v0..v6, batched keys from v4): this node coordinates every group; the first
- * request creates {@code __consumer_offsets}. Transaction coordinators are not served yet
- * (COORDINATOR_NOT_AVAILABLE); other key types are INVALID_REQUEST.
+ * FindCoordinator (v0..v6, batched keys from v4): this node coordinates every group and every
+ * transactional id; the first request of a kind creates {@code __consumer_offsets} or {@code
+ * __transaction_state}. Other key types are INVALID_REQUEST.
  */
 public final class FindCoordinatorHandler extends SimpleHandler<FindCoordinatorRequestData> {
     static final byte GROUP = 0;
@@ -22,14 +23,16 @@ public final class FindCoordinatorHandler extends SimpleHandler<FindCoordinatorR
 
     private final BrokerContext broker;
     private final GroupCoordinator groups;
+    private final TransactionCoordinator transactions;
 
-    public FindCoordinatorHandler(BrokerContext broker, GroupCoordinator groups) {
+    public FindCoordinatorHandler(BrokerContext broker, GroupCoordinator groups, TransactionCoordinator transactions) {
         super(
                 ApiKeys.FIND_COORDINATOR,
                 ApiKeys.FIND_COORDINATOR.oldestVersion(),
                 ApiKeys.FIND_COORDINATOR.latestVersion());
         this.broker = broker;
         this.groups = groups;
+        this.transactions = transactions;
     }
 
     @Override
@@ -60,8 +63,7 @@ public final class FindCoordinatorHandler extends SimpleHandler<FindCoordinatorR
         if (keyType == GROUP) {
             error = groups.coordinatorStatus(key);
         } else if (keyType == TRANSACTION) {
-            return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
-                    .setErrorMessage("Spool does not serve transactions yet");
+            error = transactions.coordinatorStatus(key);
         } else {
             return c.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Unsupported key type " + keyType);
         }

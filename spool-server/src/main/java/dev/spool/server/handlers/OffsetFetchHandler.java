@@ -15,7 +15,8 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * OffsetFetch (v1..v10): one group before v8, several groups from v8 (each on its own shard), topics by
- * id from v10. A partition without a committed offset answers offset -1.
+ * id from v10. A partition without a committed offset answers offset -1. With {@code require_stable}
+ * (v7+), a partition whose offset waits in an open transaction answers UNSTABLE_OFFSET_COMMIT.
  */
 public final class OffsetFetchHandler extends AsyncHandler<OffsetFetchRequestData> {
     static final short MULTI_GROUP_VERSION = 8;
@@ -45,7 +46,8 @@ public final class OffsetFetchHandler extends AsyncHandler<OffsetFetchRequestDat
                             .setPartitionIndexes(t.partitionIndexes()));
                 }
             }
-            return groups.fetchOffsets(request.groupId(), topics).thenApply(g -> singleGroup(g, version));
+            return groups.fetchOffsets(request.groupId(), topics, request.requireStable())
+                    .thenApply(g -> singleGroup(g, version));
         }
         List<CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> parts = new ArrayList<>();
         for (OffsetFetchRequestData.OffsetFetchRequestGroup g : request.groups()) {
@@ -63,13 +65,14 @@ public final class OffsetFetchHandler extends AsyncHandler<OffsetFetchRequestDat
                 }
                 topics = known;
             }
-            parts.add(groups.fetchOffsets(g.groupId(), topics).thenApply(r -> {
-                if (version >= TOPIC_ID_VERSION) {
-                    withTopicIds(r);
-                    r.topics().addAll(unknown);
-                }
-                return r;
-            }));
+            parts.add(groups.fetchOffsets(g.groupId(), topics, request.requireStable())
+                    .thenApply(r -> {
+                        if (version >= TOPIC_ID_VERSION) {
+                            withTopicIds(r);
+                            r.topics().addAll(unknown);
+                        }
+                        return r;
+                    }));
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
                 .thenApply(v -> {

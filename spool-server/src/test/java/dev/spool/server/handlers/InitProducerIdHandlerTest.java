@@ -40,10 +40,11 @@ class InitProducerIdHandlerTest {
     }
 
     final MemoryQuorum quorum = new MemoryQuorum();
-    final InitProducerIdHandler handler = new InitProducerIdHandler(new ProducerIdManager(quorum, 1));
+    /** Transactional ids go to the coordinator (covered by TransactionsTest); none here. */
+    final InitProducerIdHandler handler = new InitProducerIdHandler(new ProducerIdManager(quorum, 1), null);
 
     InitProducerIdResponseData call(InitProducerIdRequestData request) {
-        return (InitProducerIdResponseData) handler.respond(null, request);
+        return handler.respond(null, request).join();
     }
 
     static InitProducerIdRequestData request(String txnId, long producerId, int epoch) {
@@ -79,9 +80,9 @@ class InitProducerIdHandlerTest {
     }
 
     @Test
-    void transactionalIdsAreRefused() {
-        InitProducerIdResponseData r = call(request("txn", -1, -1));
-        assertThat(r.errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
+    void twoPhaseCommitIsRefusedAsKafkaDoesWhenItIsDisabled() {
+        InitProducerIdResponseData r = call(request("txn", -1, -1).setEnable2Pc(true));
+        assertThat(r.errorCode()).isEqualTo(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
         assertThat(r.producerId()).isEqualTo(-1);
     }
 

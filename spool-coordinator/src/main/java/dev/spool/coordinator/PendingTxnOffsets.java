@@ -1,0 +1,58 @@
+package dev.spool.coordinator;
+
+import dev.spool.coordinator.OffsetsTopicLayout.OffsetKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The transactional offset commits (TxnOffsetCommit) of one {@code __consumer_offsets} partition that
+ * wait for their transaction's marker, per producer id, in log order. A COMMIT marker hands them to
+ * {@link GroupShard#replay} (they become the committed offsets), an ABORT drops them; both at run time
+ * and in a replay of the partition. While any is pending for a group's partition, OffsetFetch with
+ * {@code require_stable} answers UNSTABLE_OFFSET_COMMIT for it. Runs on the shard's thread only; not
+ * thread-safe.
+ */
+final class PendingTxnOffsets {
+    /** A pending commit: its decoded key and the record. */
+    private record Pending(OffsetKey key, CoordinatorRecord record) {}
+
+    private final Map<Long, List<Pending>> byProducer = new LinkedHashMap<>();
+
+    /** Adds a transactional record; only offset commits are expected (others are kept as they come). */
+    void add(long producerId, CoordinatorRecord record) {
+        OffsetKey key = OffsetsTopicLayout.decodeKey(record.key()) instanceof OffsetKey k ? k : null;
+        byProducer.computeIfAbsent(producerId, p -> new ArrayList<>()).add(new Pending(key, record));
+    }
+
+    /** Ends the producer's transaction: the records to apply (COMMIT) or none (ABORT). */
+    List<CoordinatorRecord> complete(long producerId, TransactionResult result) {
+        List<Pending> pending = byProducer.remove(producerId);
+        if (pending == null || result == TransactionResult.ABORT) {
+            return List.of();
+        }
+        return pending.stream().map(Pending::record).toList();
+    }
+
+    /** True if a transactional commit of this group's partition waits for its marker. */
+    boolean isPending(String group, String topic, int partition) {
+        for (List<Pending> list : byProducer.values()) {
+            for (Pending p : list) {
+                OffsetKey k = p.key();
+                if (k != null
+                        && k.partition() == partition
+                        && k.group().equals(group)
+                        && k.topic().equals(topic)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Producers with pending commits (tests, diagnostics). */
+    int producers() {
+        return byProducer.size();
+    }
+}
