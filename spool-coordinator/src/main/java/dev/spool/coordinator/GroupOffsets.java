@@ -89,6 +89,10 @@ final class GroupOffsets {
         }
         int generation = req.generationIdOrMemberEpoch();
         String memberId = req.memberId() == null ? "" : req.memberId();
+        ConsumerGroup consumerGroup = shard.consumerGroups.get(req.groupId());
+        if (consumerGroup != null) {
+            return ConsumerGroupAdmin.validateCommit(consumerGroup, memberId, generation, version);
+        }
         ClassicGroup group = shard.groups.get(req.groupId());
         if (group == null) {
             if (generation >= 0) {
@@ -121,8 +125,23 @@ final class GroupOffsets {
     /** The committed offsets of one group, as the v8+ group entry; {@code topics} null = all. */
     OffsetFetchResponseData.OffsetFetchResponseGroup fetch(
             String groupId, List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics) {
+        return fetch(groupId, null, -1, topics);
+    }
+
+    /** OffsetFetch v9+: a consumer group checks the member id and epoch when an epoch is given. */
+    OffsetFetchResponseData.OffsetFetchResponseGroup fetch(
+            String groupId,
+            String memberId,
+            int memberEpoch,
+            List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics) {
         OffsetFetchResponseData.OffsetFetchResponseGroup g =
                 new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(groupId);
+        ConsumerGroup consumerGroup = shard.consumerGroups.get(groupId);
+        Errors memberError =
+                consumerGroup == null ? null : ConsumerGroupAdmin.validateFetch(consumerGroup, memberId, memberEpoch);
+        if (memberError != null) {
+            return g.setErrorCode(memberError.code());
+        }
         // As Kafka: an empty id is a group without offsets, not an error.
         Map<String, Map<Integer, OffsetValue>> committed = shard.offsetsOf(groupId == null ? "" : groupId);
         if (topics == null) {

@@ -23,6 +23,8 @@ public final class OffsetFetchHandler extends AsyncHandler<OffsetFetchRequestDat
     /** Before v2 there is no top-level error: a group error goes into every partition. */
     static final short TOP_LEVEL_ERROR_VERSION = 2;
 
+    static final short MEMBER_EPOCH_VERSION = 9;
+
     private final BrokerContext broker;
     private final GroupCoordinator groups;
 
@@ -63,13 +65,17 @@ public final class OffsetFetchHandler extends AsyncHandler<OffsetFetchRequestDat
                 }
                 topics = known;
             }
-            parts.add(groups.fetchOffsets(g.groupId(), topics).thenApply(r -> {
-                if (version >= TOPIC_ID_VERSION) {
-                    withTopicIds(r);
-                    r.topics().addAll(unknown);
-                }
-                return r;
-            }));
+            // v9+: a consumer-protocol member sends its id and epoch (checked for KIP-848 groups).
+            String memberId = version >= MEMBER_EPOCH_VERSION ? g.memberId() : null;
+            int memberEpoch = version >= MEMBER_EPOCH_VERSION ? g.memberEpoch() : -1;
+            parts.add(groups.fetchOffsets(g.groupId(), memberId, memberEpoch, topics)
+                    .thenApply(r -> {
+                        if (version >= TOPIC_ID_VERSION) {
+                            withTopicIds(r);
+                            r.topics().addAll(unknown);
+                        }
+                        return r;
+                    }));
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
                 .thenApply(v -> {

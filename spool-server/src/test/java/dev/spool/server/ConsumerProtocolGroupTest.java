@@ -1,0 +1,208 @@
+package dev.spool.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Real kafka-clients consumers with {@code group.protocol=consumer} (KIP-848) against a real broker. */
+class ConsumerProtocolGroupTest {
+    static final String TOPIC = "events";
+    static final int PARTITIONS = 6;
+
+    @TempDir
+    Path dir;
+
+    EmbeddedSpool broker;
+    final List<GroupMember> members = new ArrayList<>();
+
+    static Map<String, String> brokerProps() {
+        Map<String, String> p = new HashMap<>();
+        p.put(ServerConfig.OFFSETS_TOPIC_NUM_PARTITIONS, "5");
+        p.put(ServerConfig.GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, "300");
+        p.put(ServerConfig.GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS, "100");
+        p.put(ServerConfig.GROUP_CONSUMER_SESSION_TIMEOUT_MS, "3000");
+        p.put(ServerConfig.GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS, "1000");
+        return p;
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = EmbeddedSpool.start(dir, brokerProps());
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (GroupMember m : members) {
+            m.close();
+        }
+        broker.close();
+    }
+
+    Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        return Admin.create(p);
+    }
+
+    static Properties consumerProtocol(String assignor) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        if (assignor != null) {
+            p.put(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, assignor);
+        }
+        return p;
+    }
+
+    GroupMember member(String name, String group, Properties extra, List<GroupMember.Received> sink) {
+        GroupMember m = new GroupMember(name, broker.bootstrap(), group, TOPIC, extra, sink);
+        members.add(m);
+        return m;
+    }
+
+    void produce(int perPartition, String tag) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            for (int i = 0; i < perPartition; i++) {
+                for (int part = 0; part < PARTITIONS; part++) {
+                    producer.send(new ProducerRecord<>(TOPIC, part, null, tag + "-" + part + "-" + i));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"uniform", "range"})
+    void groupOfThreeReceivesEveryRecordOnceInOrder(String assignor) throws Exception {
+        List<GroupMember.Received> sink = GroupMember.newSink();
+        String group = "cg-" + assignor;
+        for (int i = 0; i < 3; i++) {
+            member("m" + i, group, consumerProtocol(assignor), sink);
+        }
+        awaitBalanced(3);
+        produce(50, "a");
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 50 * PARTITIONS);
+        ConsumerGroupTest.assertExactlyOnceInOrder(sink, 50, "a");
+        for (GroupMember m : members) {
+            assertThat(m.assignment()).hasSize(2);
+        }
+        if (assignor.equals("range")) {
+            // Range: each member holds a contiguous pair of partitions.
+            for (GroupMember m : members) {
+                List<Integer> ps = m.assignment().stream()
+                        .map(TopicPartition::partition)
+                        .sorted()
+                        .toList();
+                assertThat(ps.get(1) - ps.get(0)).isEqualTo(1);
+                assertThat(ps.get(0) % 2).isZero();
+            }
+        }
+        try (Admin admin = admin()) {
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(group);
+            assertThat(d.type()).isEqualTo(GroupType.CONSUMER);
+            assertThat(d.groupState()).isEqualTo(GroupState.STABLE);
+            assertThat(d.members()).hasSize(3);
+            assertThat(d.partitionAssignor()).isEqualTo(assignor);
+            assertThat(d.members().stream()
+                            .mapToInt(m -> m.assignment().topicPartitions().size())
+                            .sum())
+                    .isEqualTo(PARTITIONS);
+        }
+    }
+
+    @Test
+    void addingAndClosingMembersRebalances() {
+        List<GroupMember.Received> sink = GroupMember.newSink();
+        String group = "grow";
+        member("m0", group, consumerProtocol(null), sink);
+        member("m1", group, consumerProtocol(null), sink);
+        awaitBalanced(2);
+        produce(20, "a");
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 20 * PARTITIONS);
+
+        member("m2", group, consumerProtocol(null), sink);
+        awaitBalanced(3);
+        produce(20, "b");
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 40 * PARTITIONS);
+
+        members.get(0).close();
+        awaitBalanced(2);
+        produce(20, "c");
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 60 * PARTITIONS);
+        ConsumerGroupTest.assertExactlyOnceInOrder(sink, 20, "a");
+        ConsumerGroupTest.assertExactlyOnceInOrder(sink, 20, "b");
+        ConsumerGroupTest.assertExactlyOnceInOrder(sink, 20, "c");
+        assertThat(sink).hasSize(60 * PARTITIONS);
+    }
+
+    @Test
+    void committedOffsetsSurviveABrokerRestart() throws Exception {
+        List<GroupMember.Received> sink = GroupMember.newSink();
+        member("m0", "durable", consumerProtocol(null), sink);
+        awaitBalanced(1);
+        produce(10, "before");
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 10 * PARTITIONS);
+        members.get(0).close();
+        members.clear();
+
+        broker.close();
+        broker = EmbeddedSpool.start(dir, brokerProps());
+        produce(10, "after");
+        List<GroupMember.Received> resumed = GroupMember.newSink();
+        member("m1", "durable", consumerProtocol(null), resumed);
+        await().atMost(Duration.ofSeconds(60)).until(() -> resumed.size() >= 10 * PARTITIONS);
+        ConsumerGroupTest.assertExactlyOnceInOrder(resumed, 10, "after");
+        assertThat(resumed).hasSize(10 * PARTITIONS);
+    }
+
+    void awaitBalanced(int expectedMembers) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (GroupMember m : members) {
+                assertThat(m.failure()).as("member %s failed", m.name()).isNull();
+            }
+            List<TopicPartition> all = GroupMember.all(
+                    members.stream().filter(m -> m.failure() == null).toList());
+            assertThat(all).hasSize(PARTITIONS).doesNotHaveDuplicates();
+            long active =
+                    members.stream().filter(m -> !m.assignment().isEmpty()).count();
+            assertThat(active).isEqualTo(expectedMembers);
+        });
+    }
+}
