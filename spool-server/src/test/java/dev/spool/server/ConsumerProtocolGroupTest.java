@@ -1,8 +1,12 @@
 package dev.spool.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.DataInputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,18 +14,28 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -190,6 +204,138 @@ class ConsumerProtocolGroupTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> resumed.size() >= 10 * PARTITIONS);
         ConsumerGroupTest.assertExactlyOnceInOrder(resumed, 10, "after");
         assertThat(resumed).hasSize(10 * PARTITIONS);
+    }
+
+    @Test
+    void newPartitionsOfASubscribedTopicAreAssigned() throws Exception {
+        List<GroupMember.Received> sink = GroupMember.newSink();
+        for (int i = 0; i < 3; i++) {
+            member("m" + i, "widen", consumerProtocol(null), sink);
+        }
+        awaitBalanced(3);
+        try (Admin admin = admin()) {
+            admin.createPartitions(Map.of(TOPIC, NewPartitions.increaseTo(9)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(GroupMember.all(members)).hasSize(9).doesNotHaveDuplicates();
+            for (GroupMember m : members) {
+                assertThat(m.assignment()).hasSize(3);
+            }
+        });
+    }
+
+    @Test
+    void adminClientListsDescribesAndDeletesBothGroupTypes() throws Exception {
+        List<GroupMember.Received> sink = GroupMember.newSink();
+        GroupMember modern = member("c0", "modern", consumerProtocol(null), sink);
+        member("k0", "classic", new Properties(), sink);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (GroupMember m : members) {
+                assertThat(m.failure()).isNull();
+                assertThat(m.assignment()).hasSize(PARTITIONS);
+            }
+        });
+        produce(5, "x");
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 2 * 5 * PARTITIONS);
+        try (Admin admin = admin()) {
+            Map<String, GroupType> types = new HashMap<>();
+            for (GroupListing g : admin.listGroups(ListGroupsOptions.forConsumerGroups())
+                    .all()
+                    .get(30, TimeUnit.SECONDS)) {
+                types.put(g.groupId(), g.type().orElseThrow());
+            }
+            assertThat(types).isEqualTo(Map.of("modern", GroupType.CONSUMER, "classic", GroupType.CLASSIC));
+            assertThat(admin.listGroups(new ListGroupsOptions().withTypes(Set.of(GroupType.CONSUMER)))
+                            .all()
+                            .get(30, TimeUnit.SECONDS))
+                    .extracting(GroupListing::groupId)
+                    .containsExactly("modern");
+
+            Map<String, ConsumerGroupDescription> d = admin.describeConsumerGroups(List.of("modern", "classic"))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(d.get("modern").type()).isEqualTo(GroupType.CONSUMER);
+            assertThat(d.get("modern").groupState()).isEqualTo(GroupState.STABLE);
+            assertThat(d.get("modern").members().iterator().next().clientId()).isEqualTo("c0");
+            assertThat(d.get("modern").members().iterator().next().assignment().topicPartitions())
+                    .hasSize(PARTITIONS);
+            assertThat(d.get("classic").type()).isEqualTo(GroupType.CLASSIC);
+            assertThat(d.get("classic").members().iterator().next().clientId()).isEqualTo("k0");
+
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("modern")
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(committed).hasSize(PARTITIONS);
+            assertThat(committed.values()).allMatch(o -> o.offset() == 5);
+
+            assertThatThrownBy(() ->
+                            admin.deleteConsumerGroups(List.of("modern")).all().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(GroupNotEmptyException.class);
+            modern.close();
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(admin.describeConsumerGroups(List.of("modern"))
+                                    .all()
+                                    .get(30, TimeUnit.SECONDS)
+                                    .get("modern")
+                                    .groupState())
+                            .isEqualTo(GroupState.EMPTY));
+            // an empty consumer group takes admin offset changes, then goes with its offsets
+            admin.alterConsumerGroupOffsets("modern", Map.of(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            admin.deleteConsumerGroups(List.of("modern")).all().get(30, TimeUnit.SECONDS);
+            assertThat(admin.listGroups(ListGroupsOptions.forConsumerGroups())
+                            .all()
+                            .get(30, TimeUnit.SECONDS))
+                    .extracting(GroupListing::groupId)
+                    .containsExactly("classic");
+            assertThat(admin.listConsumerGroupOffsets("modern")
+                            .partitionsToOffsetAndMetadata()
+                            .get(30, TimeUnit.SECONDS))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void theConsumerProtocolIsAdvertisedOnlyWhenEnabled() throws Exception {
+        assertThat(advertised(broker.port()))
+                .containsEntry(ApiKeys.CONSUMER_GROUP_HEARTBEAT.id, (short) 1)
+                .containsEntry(ApiKeys.CONSUMER_GROUP_DESCRIBE.id, (short) 1);
+        Map<String, String> props = brokerProps();
+        props.put(ServerConfig.GROUP_COORDINATOR_REBALANCE_PROTOCOLS, "classic");
+        try (EmbeddedSpool classicOnly = EmbeddedSpool.start(dir.resolve("classic-only"), props)) {
+            assertThat(advertised(classicOnly.port()))
+                    .doesNotContainKey(ApiKeys.CONSUMER_GROUP_HEARTBEAT.id)
+                    .doesNotContainKey(ApiKeys.CONSUMER_GROUP_DESCRIBE.id)
+                    .containsKey(ApiKeys.JOIN_GROUP.id);
+        }
+    }
+
+    /** API key → highest version from a raw ApiVersions v3 exchange. */
+    static Map<Short, Short> advertised(int port) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream()
+                    .write(ConnectionBehaviourTest.frame(
+                            ApiKeys.API_VERSIONS,
+                            (short) 3,
+                            1,
+                            new ApiVersionsRequestData()
+                                    .setClientSoftwareName("raw")
+                                    .setClientSoftwareVersion("1")));
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            int size = in.readInt();
+            assertThat(size).isBetween(4, 1 << 20);
+            byte[] body = new byte[size];
+            in.readFully(body);
+            ByteBuffer b = ByteBuffer.wrap(body);
+            assertThat(b.getInt()).isEqualTo(1);
+            ApiVersionsResponseData r = new ApiVersionsResponseData(new ByteBufferAccessor(b), (short) 3);
+            Map<Short, Short> out = new HashMap<>();
+            r.apiKeys().forEach(k -> out.put(k.apiKey(), k.maxVersion()));
+            return out;
+        }
     }
 
     void awaitBalanced(int expectedMembers) {
