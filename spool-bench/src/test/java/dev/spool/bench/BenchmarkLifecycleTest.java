@@ -173,4 +173,49 @@ class BenchmarkLifecycleTest {
                     .toList();
         }
     }
+
+    @Test
+    void requestDecodeReadsBackWhatWasEncoded() throws Exception {
+        for (String request : List.of("produce-10KiB", "produce-16x10KiB", "fetch-1p", "fetch-100p")) {
+            RequestDecodeBenchmark bench = new RequestDecodeBenchmark();
+            bench.request = request;
+            bench.setUp();
+            org.apache.kafka.common.protocol.ApiMessage first = bench.decode();
+            org.apache.kafka.common.protocol.ApiMessage again = bench.decode(); // the frame is not consumed
+            assertThat(again).isEqualTo(first);
+            if (first instanceof org.apache.kafka.common.message.ProduceRequestData produce) {
+                int partitions = request.startsWith("produce-16") ? 16 : 1;
+                assertThat(produce.topicData().iterator().next().partitionData())
+                        .hasSize(partitions);
+                assertThat(dev.spool.protocol.adapter.ProduceRecords.buffer(produce.topicData()
+                                        .iterator()
+                                        .next()
+                                        .partitionData()
+                                        .get(0))
+                                .remaining())
+                        .isEqualTo(RequestDecodeBenchmark.BATCH_BYTES);
+            } else {
+                org.apache.kafka.common.message.FetchRequestData fetch =
+                        (org.apache.kafka.common.message.FetchRequestData) first;
+                assertThat(fetch.topics().get(0).partitions()).hasSize(request.equals("fetch-1p") ? 1 : 100);
+            }
+        }
+    }
+
+    @Test
+    void fetchAssemblyReadsThreeBatchesPerPartitionAndCleansUp() throws IOException {
+        FetchAssemblyBenchmark bench = new FetchAssemblyBenchmark();
+        bench.partitions = 4;
+        bench.setUp();
+        for (int i = 0; i < FetchAssemblyBenchmark.BATCHES_PER_LOG; i++) { // wraps around once
+            int result = bench.assemble();
+            // 4 slices of 3 batches each, plus the encoded fields around them
+            assertThat(result).isGreaterThan(4 * FetchAssemblyBenchmark.PARTITION_MAX_BYTES);
+            assertThat(result).isLessThan(4 * FetchAssemblyBenchmark.PARTITION_MAX_BYTES + 1024);
+        }
+        bench.tearDown();
+        try (Stream<Path> left = Files.list(root)) {
+            assertThat(left).isEmpty();
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.spool.cli;
 import dev.spool.common.Time;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,17 +18,18 @@ import picocli.CommandLine.Command;
         name = "spool",
         mixinStandardHelpOptions = true,
         versionProvider = SpoolCli.Version.class,
-        description = "Spool: a Kafka-compatible commit log.",
-        subcommands = {
+        description = "Spool: a Kafka-compatible commit log.")
+public final class SpoolCli implements Runnable {
+    /** The subcommands, in the order help lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
             ServerCommand.class,
             TopicsCommand.class,
             GroupsCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             DumpLogCommand.class,
-            CommandLine.HelpCommand.class
-        })
-public final class SpoolCli implements Runnable {
+            CommandLine.HelpCommand.class);
+
     private final InputStream stdin;
     private final Time time;
 
@@ -56,9 +58,38 @@ public final class SpoolCli implements Runnable {
 
     /** A command line over the given input with Spool's error handling; set its out/err writers as needed. */
     public static CommandLine commandLine(InputStream stdin, Time time) {
+        return commandLine(stdin, time, SUBCOMMANDS);
+    }
+
+    private static CommandLine commandLine(InputStream stdin, Time time, List<Class<?>> subcommands) {
         CommandLine cl = new CommandLine(new SpoolCli(stdin, time));
+        for (Class<?> sub : subcommands) {
+            cl.addSubcommand(sub);
+        }
         cl.setExecutionExceptionHandler(SpoolCli::onError);
         return cl;
+    }
+
+    /**
+     * The subcommands a command line needs: only the one named by the first argument when there is
+     * such a one (picocli builds the model of every subcommand it is given, reflection over every
+     * option: for {@code spool server} that was a sixth of the start-up), else all of them (help,
+     * usage errors, {@code spool help server}).
+     */
+    static List<Class<?>> subcommandsFor(String[] args) {
+        if (args.length > 0) {
+            for (Class<?> sub : SUBCOMMANDS) {
+                if (sub == CommandLine.HelpCommand.class) {
+                    continue; // help names other subcommands
+                }
+                Command c = sub.getAnnotation(Command.class);
+                if (c != null
+                        && (c.name().equals(args[0]) || List.of(c.aliases()).contains(args[0]))) {
+                    return List.of(sub);
+                }
+            }
+        }
+        return SUBCOMMANDS;
     }
 
     /**
@@ -79,7 +110,7 @@ public final class SpoolCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = commandLine(System.in, Time.SYSTEM).execute(args);
+        int code = commandLine(System.in, Time.SYSTEM, subcommandsFor(args)).execute(args);
         System.exit(code);
     }
 

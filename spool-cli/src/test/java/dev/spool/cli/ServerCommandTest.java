@@ -39,6 +39,16 @@ class ServerCommandTest {
     }
 
     @Test
+    void mainBuildsOnlyTheNamedSubcommandButAllForHelpAndUnknownWords() {
+        assertThat(SpoolCli.subcommandsFor(new String[] {"server", "--override", "a=b"}))
+                .containsExactly(ServerCommand.class);
+        assertThat(SpoolCli.subcommandsFor(new String[] {"dump-log", "x"})).containsExactly(DumpLogCommand.class);
+        assertThat(SpoolCli.subcommandsFor(new String[] {"help", "server"})).isEqualTo(SpoolCli.SUBCOMMANDS);
+        assertThat(SpoolCli.subcommandsFor(new String[] {"--version"})).isEqualTo(SpoolCli.SUBCOMMANDS);
+        assertThat(SpoolCli.subcommandsFor(new String[] {})).isEqualTo(SpoolCli.SUBCOMMANDS);
+    }
+
+    @Test
     void badValueNamesKeyAndValueAndExitsOne() throws Exception {
         Cli.Result r = Cli.run(
                 "server",

@@ -491,9 +491,7 @@ public final class Log implements AutoCloseable {
         }
         // The segment may grow while we read, and its size is published apart from the log end offset:
         // bound the read by the size seen now, cut at the batch holding the bound if that size has it.
-        int size = segment.size();
-        LogSegment.BatchPosition at = segment.translateOffset(bound, size);
-        return at == null ? size : at.position();
+        return segment.positionOf(bound, segment.size());
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -53,6 +53,9 @@ final class LogSegment implements AutoCloseable {
     /** Bytes of whole batches in the file; readers never look past it. */
     private volatile int size;
 
+    /** Where the last appended batch ends, or null when unknown (after load or truncation). */
+    private volatile Tail tail;
+
     private int bytesSinceLastIndexEntry;
     private volatile long maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
     private volatile long offsetOfMaxTimestampSoFar = -1;
@@ -239,9 +242,11 @@ final class LogSegment implements AutoCloseable {
             throw e;
         }
         int filePos = start;
+        long next = -1;
         try {
             while (pos < end) {
                 int batchSize = RecordBatch.sizeInBytes(batches, pos);
+                next = RecordBatch.nextOffset(batches, pos);
                 indexBatch(
                         RecordBatch.baseOffset(batches, pos),
                         RecordBatch.lastOffset(batches, pos),
@@ -259,6 +264,27 @@ final class LogSegment implements AutoCloseable {
             throw e;
         }
         size = filePos;
+        if (next >= 0) {
+            tail = new Tail(next, filePos);
+        }
+    }
+
+    /** The offset after the last appended batch and the file position where it ends. */
+    record Tail(long nextOffset, int position) {}
+
+    /**
+     * The file position at which offset {@code bound} starts, looking no further than {@code limit}
+     * (a size seen by the caller); {@code limit} if no batch below it holds the bound. When the bound is
+     * where the last append ended (a consumer reading up to the high watermark of the active segment),
+     * that is known without reading a header.
+     */
+    int positionOf(long bound, int limit) throws IOException {
+        Tail t = tail;
+        if (t != null && t.nextOffset() == bound && t.position() <= limit) {
+            return t.position();
+        }
+        BatchPosition at = translateOffset(bound, limit);
+        return at == null ? limit : at.position();
     }
 
     private void cutBack(int length) {
@@ -303,6 +329,7 @@ final class LogSegment implements AutoCloseable {
         if (channel.size() > validBytes) {
             channel.truncate(validBytes);
         }
+        tail = null;
         size = validBytes;
     }
 
@@ -421,6 +448,7 @@ final class LogSegment implements AutoCloseable {
         // The whole batch holding the offset goes, so index entries from its base offset on go too.
         offsetIndex.truncateTo(from.baseOffset());
         timeIndex.truncateTo(from.baseOffset());
+        tail = null;
         size = from.position();
         channel.truncate(from.position());
         recomputeMaxTimestamp();

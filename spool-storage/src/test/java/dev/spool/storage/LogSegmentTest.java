@@ -71,6 +71,32 @@ class LogSegmentTest {
     }
 
     @Test
+    void positionOfABoundAgreesWithAHeaderScanAtTheTailAndAfterTruncation() throws Exception {
+        LogSegment s = create(config(LogConfig.INDEX_INTERVAL_BYTES, 0));
+        ByteBuffer b0 = batchAt(BASE, "a", 2, T0);
+        ByteBuffer b1 = batchAt(BASE + 2, "b", 5, T0 + 100);
+        ByteBuffer b2 = batchAt(BASE + 7, "c", 1, T0 + 50);
+        s.append(concat(b0, b1));
+        int s0 = b0.remaining();
+        int s1 = b1.remaining();
+        int size = s.size();
+        // the tail (the log end) is known without a scan; other bounds are scanned; a bound past the end
+        // gives the limit
+        assertThat(s.positionOf(BASE + 7, size)).isEqualTo(s0 + s1);
+        assertThat(s.positionOf(BASE + 2, size)).isEqualTo(s0);
+        assertThat(s.positionOf(BASE + 3, size)).isEqualTo(s0);
+        assertThat(s.positionOf(BASE + 9, size)).isEqualTo(size);
+        // a limit below the tail (a size seen before the last append) is not exceeded
+        assertThat(s.positionOf(BASE + 7, s0)).isEqualTo(s0);
+        s.append(b2.duplicate());
+        assertThat(s.positionOf(BASE + 7, s.size())).isEqualTo(s0 + s1);
+        assertThat(s.positionOf(BASE + 8, s.size())).isEqualTo(s.size());
+        s.truncateTo(BASE + 2);
+        assertThat(s.positionOf(BASE + 2, s.size())).isEqualTo(s0);
+        assertThat(s.positionOf(BASE + 8, s.size())).isEqualTo(s0);
+    }
+
+    @Test
     void appendSeveralBatchesInOneWriteIndexesEach() throws Exception {
         LogSegment s = create(config(LogConfig.INDEX_INTERVAL_BYTES, 0));
         ByteBuffer b0 = batchAt(BASE, "a", 2, T0);

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 /**
  * Turns the output of one workload run (a tool's stdout plus the harness's {@code @key=value} lines)
  * into metrics. Understood: Kafka's {@code ProducerPerformance} summary line, Kafka's {@code
+ * ConsumerPerformance} result line (with or without its header; the fetch rates are taken, which leave
+ * out the time the group took to form, as Kafka's own {@code fetch.MB.sec} does), Kafka's {@code
  * EndToEndLatency} percentiles line, and the lines of {@link BenchClient} ({@code consume:}, {@code
  * produce:}, {@code e2e:}, {@code create-topic:}). Harness lines: {@code @error=reason}, {@code @startup_ms}, {@code
  * @idle_rss_kb}, {@code @cpu_ticks_before}, {@code @cpu_ticks_after}, {@code @clk_tck}, {@code
@@ -32,6 +34,14 @@ public final class RunParser {
 
     private static final Pattern KAFKA_E2E =
             Pattern.compile("^Percentiles: 50th = " + NUM + ", 99th = " + NUM + ", 99\\.9th = " + NUM);
+
+    /**
+     * ConsumerPerformance's result: start and end time, MB, MB/s, records, records/s, rebalance ms, fetch
+     * ms, fetch MB/s, fetch records/s.
+     */
+    private static final Pattern CONSUMER_PERF = Pattern.compile("^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]+, "
+            + "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]+, " + NUM + ", " + NUM + ", " + NUM + ", " + NUM + ", " + NUM + ", "
+            + NUM + ", " + NUM + ", " + NUM + "$");
 
     private static final Pattern CONSUME =
             Pattern.compile("^(?:consume|produce): records=" + NUM + " bytes=" + NUM + " elapsed_ms=" + NUM);
@@ -68,6 +78,12 @@ public final class RunParser {
             if (p.find()) {
                 m.put(Metric.RECORDS_PER_S, num(p, 2));
                 m.put(Metric.MB_PER_S, num(p, 3));
+                continue;
+            }
+            Matcher cp = CONSUMER_PERF.matcher(line);
+            if (cp.find()) {
+                m.put(Metric.RECORDS_PER_S, num(cp, 8));
+                m.put(Metric.MB_PER_S, num(cp, 7));
                 continue;
             }
             Matcher c = CONSUME.matcher(line);

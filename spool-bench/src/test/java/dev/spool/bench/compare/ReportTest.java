@@ -62,6 +62,22 @@ class ReportTest {
     }
 
     @Test
+    void parsesConsumerPerformanceFetchRatesWithOrWithoutHeader() {
+        String header = "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,"
+                + " rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec";
+        String result = "2026-11-22 09:47:02:292, 2026-11-22 09:47:03:906, 190.7349, 118.1753, 2000000,"
+                + " 1239157.3730, 472, 1142, 167.0183, 1751313.4851";
+        for (List<String> lines : List.of(List.of(header, result), List.of(result))) {
+            RunParser.Run run = RunParser.parse(lines);
+            assertThat(run.ok()).isTrue();
+            assertThat(run.metrics()).containsOnlyKeys(Metric.RECORDS_PER_S, Metric.MB_PER_S);
+            assertThat(run.metrics().get(Metric.RECORDS_PER_S)).isCloseTo(1751313.4851, within(EPS));
+            assertThat(run.metrics().get(Metric.MB_PER_S)).isCloseTo(167.0183, within(EPS));
+        }
+        assertThat(RunParser.parse(List.of(header)).ok()).isFalse();
+    }
+
+    @Test
     void parsesBothLatencyFormatsAndTheConsumerLine() {
         RunParser.Run kafkaTool =
                 RunParser.parse(List.of("Avg latency: 1.6205 ms", "Percentiles: 50th = 0, 99th = 8, 99.9th = 13"));
