@@ -357,7 +357,9 @@ final class ConsumerGroupRecords {
             int64(id.getLeastSignificantBits());
         }
 
-        void partitions(Map<Uuid, Set<Integer>> partitions) {
+        /** In topic-id and partition order, whatever the map's own order: equal state, equal bytes. */
+        void partitions(Map<Uuid, Set<Integer>> unordered) {
+            Map<Uuid, Set<Integer>> partitions = Assignments.copy(unordered);
             uvarint(partitions.size() + 1);
             for (Map.Entry<Uuid, Set<Integer>> e : partitions.entrySet()) {
                 uuid(e.getKey());

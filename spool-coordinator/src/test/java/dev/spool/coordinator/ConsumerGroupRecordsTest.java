@@ -36,6 +36,23 @@ class ConsumerGroupRecordsTest {
                         + "00");
     }
 
+    /** Bytes Apache Kafka 4.4's own generated record classes write for the same values. */
+    @Test
+    void valuesAreByteForByteWhatKafkaWrites() {
+        MemberMetadata md = new MemberMetadata(
+                "inst", null, "client", "/10.0.0.1", List.of("a", "b"), "orders-.*", 30_000, "range");
+        assertThat(HexFormat.of().formatHex(ConsumerGroupRecords.memberMetadataValue(md)))
+                .isEqualTo("000005696e73740007636c69656e740a2f31302e302e302e3103026102620a6f72646572732d2e2a"
+                        + "000075300672616e676500");
+        CurrentAssignment a = new CurrentAssignment(
+                7, 6, MemberState.UNREVOKED_PARTITIONS, Map.of(T, Set.of(3, 0)), Map.of(T, Set.of(5)));
+        assertThat(HexFormat.of().formatHex(ConsumerGroupRecords.currentAssignmentValue(a)))
+                .isEqualTo("00000000000700000006010201020304050607080" + "90a0b0c0d0e0f10030000000000000003000201"
+                        + "02030405060708090a0b0c0d0e0f1002000000050000");
+        assertThat(HexFormat.of().formatHex(ConsumerGroupRecords.targetMetadataValue(4, 123L)))
+                .isEqualTo("000000000004010008000000000000007b");
+    }
+
     @Test
     void valuesRoundTrip() {
         MemberMetadata md = new MemberMetadata(

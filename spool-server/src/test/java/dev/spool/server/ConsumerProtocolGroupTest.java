@@ -24,7 +24,9 @@ import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,6 +38,7 @@ import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -295,6 +298,73 @@ class ConsumerProtocolGroupTest {
                             .partitionsToOffsetAndMetadata()
                             .get(30, TimeUnit.SECONDS))
                     .isEmpty();
+        }
+    }
+
+    ConsumerGroupDescription describe(String group) throws Exception {
+        try (Admin admin = admin()) {
+            return admin.describeConsumerGroups(List.of(group))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(group);
+        }
+    }
+
+    @Test
+    void aStaticMemberThatLeavesTemporarilyGetsItsPartitionsBackWithoutARebalance() throws Exception {
+        List<GroupMember.Received> sink = GroupMember.newSink();
+        Properties s0 = consumerProtocol(null);
+        s0.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "s0");
+        Properties s1 = consumerProtocol(null);
+        s1.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "s1");
+        GroupMember a = member("a", "static", s0, sink);
+        GroupMember b = member("b", "static", s1, sink);
+        awaitBalanced(2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> describe("static").groupState() == GroupState.STABLE);
+        Set<TopicPartition> had = a.assignment();
+        int epoch = describe("static").groupEpoch().orElseThrow();
+        a.abandon(); // a static member closing without leaving for good: member epoch -2, partitions kept
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(describe("static").members())
+                        .anyMatch(m -> m.groupInstanceId().equals(java.util.Optional.of("s0"))
+                                && m.memberEpoch().equals(java.util.Optional.of(-2))));
+        assertThat(b.assignment()).hasSize(3);
+        GroupMember back = member("a-again", "static", s0, sink);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(back.assignment()).isEqualTo(had));
+        assertThat(b.assignment()).hasSize(3);
+        assertThat(describe("static").groupEpoch()).contains(epoch);
+    }
+
+    @Test
+    void aRegexSubscriptionIsResolvedByTheBrokerAndFollowsNewTopics() throws Exception {
+        Properties p = consumerProtocol(null);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "regex");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p);
+                Admin admin = admin()) {
+            c.subscribe(new SubscriptionPattern("ev.*|more"));
+            await().atMost(Duration.ofSeconds(60)).pollInSameThread().until(() -> {
+                c.poll(Duration.ofMillis(100));
+                return c.assignment().size() == PARTITIONS;
+            });
+            admin.createTopics(List.of(new NewTopic("more", 2, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(60)).pollInSameThread().until(() -> {
+                c.poll(Duration.ofMillis(100));
+                return c.assignment().size() == PARTITIONS + 2;
+            });
+            assertThat(describe("regex")
+                            .members()
+                            .iterator()
+                            .next()
+                            .assignment()
+                            .topicPartitions())
+                    .extracting(TopicPartition::topic)
+                    .containsOnly(TOPIC, "more");
         }
     }
 
