@@ -70,6 +70,21 @@ final class ConsumerGroupHeartbeats {
             }
             assignors.put(a.name(), a);
         }
+        groups.topicResolver(this::subscribedTopicNames);
+    }
+
+    /** The names of the existing topics the members of {@code g} subscribe to, by name or regex. */
+    Set<String> subscribedTopicNames(ConsumerGroup g) {
+        Set<String> out = new TreeSet<>();
+        for (Set<Uuid> ids : subscriptions(g.members).values()) {
+            for (Uuid id : ids) {
+                TopicCatalog.TopicInfo t = catalog.byId(id);
+                if (t != null) {
+                    out.add(t.name());
+                }
+            }
+        }
+        return out;
     }
 
     ConsumerGroupConfig config() {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -19,6 +20,17 @@ import org.apache.kafka.common.Uuid;
  */
 final class ConsumerGroups {
     private final Map<String, ConsumerGroup> groups = new HashMap<>();
+    /** Resolves a group's subscriptions (names and regexes) to topic names; set by the heartbeat logic. */
+    private Function<ConsumerGroup, Set<String>> topicResolver = g -> Set.of();
+
+    void topicResolver(Function<ConsumerGroup, Set<String>> resolver) {
+        this.topicResolver = resolver;
+    }
+
+    /** The names of the existing topics {@code g}'s members subscribe to (OffsetDelete refuses those). */
+    Set<String> subscribedTopics(ConsumerGroup g) {
+        return topicResolver.apply(g);
+    }
 
     ConsumerGroup get(String groupId) {
         return groupId == null ? null : groups.get(groupId);

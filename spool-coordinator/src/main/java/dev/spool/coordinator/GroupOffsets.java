@@ -192,16 +192,21 @@ final class GroupOffsets {
         if (req.groupId() == null || req.groupId().isEmpty()) {
             return resp.setErrorCode(Errors.INVALID_GROUP_ID.code());
         }
-        ClassicGroup group = shard.groups.get(req.groupId());
-        if (group == null || group.is(GroupState.DEAD)) {
-            return resp.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code());
-        }
         Set<String> subscribed = Set.of();
-        if (!group.is(GroupState.EMPTY)) {
-            if (!"consumer".equals(group.protocolType)) {
-                return resp.setErrorCode(Errors.NON_EMPTY_GROUP.code());
+        ConsumerGroup consumerGroup = shard.consumerGroups.get(req.groupId());
+        if (consumerGroup != null) {
+            subscribed = shard.consumerGroups.subscribedTopics(consumerGroup);
+        } else {
+            ClassicGroup group = shard.groups.get(req.groupId());
+            if (group == null || group.is(GroupState.DEAD)) {
+                return resp.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code());
             }
-            subscribed = group.subscribedTopics();
+            if (!group.is(GroupState.EMPTY)) {
+                if (!"consumer".equals(group.protocolType)) {
+                    return resp.setErrorCode(Errors.NON_EMPTY_GROUP.code());
+                }
+                subscribed = group.subscribedTopics();
+            }
         }
         Map<String, Map<Integer, OffsetValue>> committed = shard.offsetsOf(req.groupId());
         List<CoordinatorRecord> records = new ArrayList<>();

@@ -19,6 +19,8 @@ import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.BeforeEach;
@@ -519,6 +521,48 @@ class ConsumerGroupCoordinatorTest {
         assertThat(coordinator.listGroups(List.of(), List.of()).join().groups())
                 .extracting(ListGroupsResponseData.ListedGroup::groupType)
                 .containsExactly("consumer");
+    }
+
+    @Test
+    void offsetDeleteRefusesSubscribedTopicsOfAConsumerGroup() {
+        addTopic("bar", 1);
+        send(join("g", "a", "foo"));
+        commit("g", "a", 1, 3L, (short) 9);
+        coordinator
+                .commitOffsets(
+                        new OffsetCommitRequestData()
+                                .setGroupId("g")
+                                .setMemberId("a")
+                                .setGenerationIdOrMemberEpoch(1)
+                                .setTopics(List.of(new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                                        .setName("bar")
+                                        .setPartitions(
+                                                List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                                                        .setPartitionIndex(0)
+                                                        .setCommittedOffset(1L))))),
+                        (short) 9)
+                .join();
+        OffsetDeleteResponseData r = coordinator
+                .deleteOffsets(new OffsetDeleteRequestData()
+                        .setGroupId("g")
+                        .setTopics(new OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection(
+                                List.of(topicToDelete("foo"), topicToDelete("bar"))
+                                        .iterator())))
+                .join();
+        assertThat(r.errorCode()).isZero();
+        assertThat(r.topics().find("foo").partitions().find(0).errorCode())
+                .isEqualTo(Errors.GROUP_SUBSCRIBED_TO_TOPIC.code());
+        assertThat(r.topics().find("bar").partitions().find(0).errorCode()).isZero();
+        assertThat(fetch("g").topics())
+                .extracting(OffsetFetchResponseData.OffsetFetchResponseTopics::name)
+                .containsExactly("foo");
+    }
+
+    static OffsetDeleteRequestData.OffsetDeleteRequestTopic topicToDelete(String name) {
+        return new OffsetDeleteRequestData.OffsetDeleteRequestTopic()
+                .setName(name)
+                .setPartitions(
+                        List.of(new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0)));
     }
 
     @Test
