@@ -342,24 +342,24 @@ final class GroupShard {
                 records.add(new CoordinatorRecord(OffsetsTopicLayout.groupKey(g.groupId), null));
             }
         }
-        // Empty consumer groups: offsets expire by commit time; a group left without offsets is deleted.
+        // KIP-848 groups: offsets expire by commit time, those of a live group only for topics it no
+        // longer subscribes to; an empty group left without offsets is deleted.
         for (ConsumerGroup cg : consumerGroups.all()) {
-            if (!cg.isEmpty()) {
-                continue;
-            }
+            java.util.Set<String> subscribed = cg.isEmpty() ? java.util.Set.of() : consumerGroups.subscribedTopics(cg);
             int expired = 0;
             int total = 0;
             for (Map.Entry<String, Map<Integer, OffsetValue>> t :
                     offsets.getOrDefault(cg.groupId, Map.of()).entrySet()) {
                 for (Map.Entry<Integer, OffsetValue> p : t.getValue().entrySet()) {
                     total++;
-                    if (now - p.getValue().commitTimestamp() >= config.offsetsRetentionMs()) {
+                    if (!subscribed.contains(t.getKey())
+                            && now - p.getValue().commitTimestamp() >= config.offsetsRetentionMs()) {
                         records.add(offsetTombstone(cg.groupId, t.getKey(), p.getKey()));
                         expired++;
                     }
                 }
             }
-            if (expired == total) {
+            if (cg.isEmpty() && expired == total) {
                 records.addAll(ConsumerGroups.groupTombstones(cg));
             }
         }

@@ -566,6 +566,34 @@ class ConsumerGroupCoordinatorTest {
     }
 
     @Test
+    void offsetsExpireForUnsubscribedTopicsAndEmptyGroupsGoWithTheirLastOffsets() {
+        addTopic("bar", 1);
+        send(join("g", "a", "foo", "bar"));
+        commit("g", "a", 1, 3L, (short) 9); // foo-0
+        keepAlive(61_000, "a");
+        assertThat(coordinator.expireOffsetsNow().join()).isZero(); // foo is subscribed
+        // a drops foo: its offset, older than the retention, goes at the next check
+        send(beat("g", "a", describeEpoch("a")).setSubscribedTopicNames(List.of("bar")));
+        assertThat(coordinator.expireOffsetsNow().join()).isEqualTo(1);
+        assertThat(fetch("g").topics()).isEmpty();
+        assertThat(describe("g").members()).hasSize(1);
+        // an empty group without offsets is deleted by the next check
+        send(beat("g", "a", -1));
+        assertThat(coordinator.expireOffsetsNow().join()).isPositive();
+        assertThat(describe("g").errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+    }
+
+    /** Moves the clock by {@code ms} while the members heartbeat every 5 s. */
+    void keepAlive(long ms, String... members) {
+        for (long t = 0; t < ms; t += 5_000) {
+            clock.advance(Math.min(5_000, ms - t));
+            for (String m : members) {
+                assertThat(send(beat("g", m, describeEpoch(m))).errorCode()).isZero();
+            }
+        }
+    }
+
+    @Test
     void aFailedAppendChangesNothing() {
         send(join("g", "a", "foo"));
         ConsumerGroupDescribeResponseData.DescribedGroup before = describe("g");
