@@ -33,9 +33,9 @@ KAFKA_VERSION="${KAFKA_VERSION:-4.4.0}"
 KAFKA_TOOLS_FALLBACK="${KAFKA_TOOLS_FALLBACK:-4.3.1}"
 read -r -a MVN <<< "${MVN:-./mvnw -B -q}"
 if [[ $QUICK == 1 ]]; then
-  SMALL=60000 LARGE=10000 E2E=200 PARTS=300 PER_PART=10
+  SMALL=60000 LARGE=10000 E2E=200 PARTS=300 PER_PART=10 MEMBERS=10 COMMIT_S=3
 else
-  SMALL=2000000 LARGE=500000 E2E=5000 PARTS=10000 PER_PART=10
+  SMALL=2000000 LARGE=500000 E2E=5000 PARTS=10000 PER_PART=10 MEMBERS=50 COMMIT_S=10
 fi
 
 # --- Kafka from Maven Central, Spool and the harness's classes from this tree ----------------------
@@ -187,7 +187,7 @@ run() {
       echo "@error=$( (grep -E 'Exception|Error' "$err" || echo "exit status $rc") | tail -1 | sed -E 's/^.*(Exception|Error)[^:]*: *//' | cut -c1-100)"
     fi
   } >> "$RESULTS"
-  echo "[$BROKER round $ROUND] $name: $( (grep -E '^(consume|produce|e2e|create-topic):|records sent.*99.9th|^Percentiles|^[0-9]{4}-[0-9]{2}-[0-9]{2} ' <<< "$out" || echo "failed, exit $rc: $(tail -1 "$err")") | tail -1)" >&2
+  echo "[$BROKER round $ROUND] $name: $( (grep -E '^(consume|produce|e2e|create-topic|group|commits):|records sent.*99.9th|^Percentiles|^[0-9]{4}-[0-9]{2}-[0-9]{2} ' <<< "$out" || echo "failed, exit $rc: $(tail -1 "$err")") | tail -1)" >&2
 }
 
 perf() { # perf TOPIC RECORDS SIZE [PRODUCER PROPS...]
@@ -202,6 +202,7 @@ cperf() { # cperf TOPIC RECORDS: Kafka's ConsumerPerformance in a fresh group, f
 e2e() { # e2e TOPIC COUNT SIZE: Kafka's EndToEndLatency, acks=1 (whole milliseconds)
   "${TOOL[@]}" -cp "$KHOME/tools/*" org.apache.kafka.tools.EndToEndLatency "127.0.0.1:$PORT" "$1" "$2" 1 "$3"
 }
+groups() { "${TOOL[@]}" -cp "$HARNESS_CP" dev.spool.bench.compare.GroupBench "$1" "127.0.0.1:$PORT" "${@:2}"; }
 client() { "${TOOL[@]}" -cp "$HARNESS_CP" dev.spool.bench.compare.BenchClient "$1" "127.0.0.1:$PORT" "${@:2}"; }
 
 round() { # round BROKER ROUND
@@ -216,17 +217,23 @@ round() { # round BROKER ROUND
     "$(awk '/VmRSS/{print $2}' "/proc/$PID/status")" >> "$RESULTS"
   echo "[$BROKER round $ROUND] startup: ${startup} ms to the first ApiVersions answer" >&2
 
-  client create-topic p1 1 p1all 1 p8 8 e2e 1 e2e-fine 1 > /dev/null 2> "$WORK/run.err" \
+  client create-topic p1 1 p1all 1 p8 8 ptxn 1 e2e 1 e2e-fine 1 g1 1 "g$MEMBERS" "$MEMBERS" > /dev/null 2> "$WORK/run.err" \
     || echo "[$BROKER round $ROUND] topic creation failed: $(tail -1 "$WORK/run.err")" >&2
   run produce-100B-1p-acks1 $((SMALL * 100)) perf p1 "$SMALL" 100
   run produce-100B-1p-acksall $((SMALL * 100)) perf p1all "$SMALL" 100 acks=all
   run produce-1KB-8p-acks1 $((LARGE * 1024)) perf p8 "$LARGE" 1024
+  # transactions of at most 100 ms each (a commit, with its markers, every 100 ms)
+  run produce-100B-1p-txn $((SMALL * 100)) perf ptxn "$SMALL" 100 acks=all --transactional-id "bench-txn-$ROUND" \
+    --transaction-duration-ms 100
   # untimed: a tenth of the records once, so that the measured pass is the broker's steady state and not
   # the JIT compiling its fetch and group paths (most of a cold broker's CPU in this workload); same on both
   cperf p1 $((SMALL / 10)) > /dev/null 2>&1 || true
   run consume-100B-1p $((SMALL * 100)) cperf p1 "$SMALL"
   run e2e-latency-100B 0 e2e e2e "$E2E" 100
   run e2e-latency-100B-fine 0 client e2e e2e-fine "$E2E" 100
+  run "group-$MEMBERS-members-stabilise" 0 groups stabilise "g$MEMBERS" "$MEMBERS" classic
+  run "group-$MEMBERS-members-stabilise-kip848" 0 groups stabilise "g$MEMBERS" "$MEMBERS" consumer
+  run offset-commits 0 groups commits g1 "$COMMIT_S"
   run "create-$PARTS-partitions" 0 client create-partitions many "$PARTS" 1000
   local many; many="$(seq -f "many-%g" 0 $(( (PARTS - 1) / 1000 )))"
   # bytes: the timed records and the one-per-partition warm-up, since the broker's CPU covers both

@@ -26,6 +26,7 @@ import dev.spool.server.handlers.OffsetFetchHandler;
 import dev.spool.server.handlers.ProduceHandler;
 import dev.spool.server.handlers.SyncGroupHandler;
 import dev.spool.server.handlers.TopicAdminHandlers;
+import dev.spool.server.handlers.WriteTxnMarkersHandler;
 import dev.spool.server.network.ApiHandler;
 import dev.spool.server.network.HandlerRegistry;
 import dev.spool.server.network.NettyServer;
@@ -102,6 +103,7 @@ public final class SpoolServer implements AutoCloseable {
                     new TopicCatalogView(topics),
                     time);
             groups.startup();
+            TxnMarkerService txnMarkers = new TxnMarkerService(ctx);
             AtomicReference<HandlerRegistry> registryRef = new AtomicReference<>();
             List<ApiHandler> handlers = new ArrayList<>(List.of(
                     new ApiVersionsHandler(registryRef::get),
@@ -129,7 +131,8 @@ public final class SpoolServer implements AutoCloseable {
                     new ListGroupsHandler(groups),
                     new DescribeGroupsHandler(groups),
                     new DeleteGroupsHandler(groups),
-                    new OffsetDeleteHandler(ctx, groups)));
+                    new OffsetDeleteHandler(ctx, groups),
+                    new WriteTxnMarkersHandler(txnMarkers)));
             if (consumerGroups.enabled()) {
                 handlers.add(new ConsumerGroupHeartbeatHandler(groups));
                 handlers.add(new ConsumerGroupDescribeHandler(groups));

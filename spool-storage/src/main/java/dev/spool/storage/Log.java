@@ -8,16 +8,13 @@ import dev.spool.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,13 +64,16 @@ public final class Log implements AutoCloseable {
     private volatile long logStartOffset;
     private volatile long highWatermark;
     private volatile long recoveryPoint;
+    /** The first offset of the oldest ongoing transaction (Long.MAX_VALUE if none); set under the lock. */
+    private volatile long firstUnstableOffset = Long.MAX_VALUE;
+
     private volatile long lastFlushMs;
     private volatile IOException offlineCause;
     private long unflushedMessages;
-    /** Counts truncations (under the lock), so the cleaner can tell a segment it read was cut since. */
-    private int truncations;
-    /** The lowest offset truncated to since the cleaner last asked; Long.MAX_VALUE if none. */
-    private long truncatedToSinceCleaner = Long.MAX_VALUE;
+    /** The cleaner's view: snapshots of cleanable segments and the swap of cleaned ones. */
+    private final LogCleanerSwap cleaning = new LogCleanerSwap(this);
+    /** Lock-free reads and offset lookups. */
+    private final LogReader reader = new LogReader(this);
 
     Log(
             Path dir,
@@ -159,6 +159,25 @@ public final class Log implements AutoCloseable {
         return env;
     }
 
+    /** The log's lock (package helpers that change the segment list take it). */
+    ReentrantLock lock() {
+        return lock;
+    }
+
+    /** The live segment map; changed only under {@link #lock()}. */
+    ConcurrentNavigableMap<Long, LogSegment> segmentMap() {
+        return segments;
+    }
+
+    LogSegment activeSegment() {
+        return activeSegment;
+    }
+
+    /** The cleaner's snapshot and swap operations on this log. */
+    LogCleanerSwap cleaning() {
+        return cleaning;
+    }
+
     // ------------------------------------------------------------------------------------------------
     // Idempotent producers (rules in ProducerStateManager, snapshots in ProducerStateSnapshot)
 
@@ -167,9 +186,81 @@ public final class Log implements AutoCloseable {
         lock.lock();
         try {
             ProducerStateLoader.rebuild(dir, topicPartition, producerState, segments, logEndOffset);
+            firstUnstableOffset = producerState.firstUnstableOffset();
         } finally {
             lock.unlock();
         }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Transactions: markers, the last stable offset, aborted transactions
+
+    /**
+     * The last stable offset: min(first offset of the oldest ongoing transaction, high watermark);
+     * read_committed consumers read up to it.
+     */
+    public long lastStableOffset() {
+        return Math.max(logStartOffset, Math.min(firstUnstableOffset, highWatermark));
+    }
+
+    /**
+     * Writes a transaction marker for a producer at the log end (one control batch) and ends the
+     * producer's transaction on this partition; an abort adds an entry to the {@code .txnindex}.
+     * Refused (nothing written) with INVALID_PRODUCER_EPOCH for an epoch below the producer's, and
+     * TRANSACTION_COORDINATOR_FENCED for a coordinator epoch below the last seen for the producer.
+     * Transaction versions 0/1 (the rule of this overload); see the other for version 2.
+     */
+    public AppendResult appendTxnMarker(
+            long producerId, short producerEpoch, int coordinatorEpoch, TxnResult result, int leaderEpoch)
+            throws LogOfflineException {
+        return appendTxnMarker(producerId, producerEpoch, coordinatorEpoch, result, leaderEpoch, (short) 0);
+    }
+
+    /** As above; from {@code transactionVersion} 2 the epoch must exceed the producer's (Kafka's TV2 rule). */
+    public AppendResult appendTxnMarker(
+            long producerId,
+            short producerEpoch,
+            int coordinatorEpoch,
+            TxnResult result,
+            int leaderEpoch,
+            short transactionVersion)
+            throws LogOfflineException {
+        lock.lock();
+        try {
+            checkOnline();
+            AppendResult refused = producerState.checkMarker(
+                    producerId, producerEpoch, coordinatorEpoch, transactionVersion, logStartOffset);
+            if (refused != null) {
+                return refused;
+            }
+            long now = time.milliseconds();
+            long offset = logEndOffset;
+            ByteBuffer marker = TxnMarker.build(offset, producerId, producerEpoch, coordinatorEpoch, result, now);
+            RecordBatch.setPartitionLeaderEpoch(marker, 0, leaderEpoch);
+            write(marker, offset + 1, 1, now);
+            learnFrom(marker);
+            return new AppendResult(BatchError.NONE, null, offset, offset, -1, logStartOffset);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Updates producer state, the active segment's {@code .txnindex} and the LSO after a write. */
+    private void learnFrom(ByteBuffer written) throws LogOfflineException {
+        try {
+            producerState.onAppended(written, activeSegment.txnIndex());
+        } catch (IOException e) {
+            throw markOffline("transaction index write of " + topicPartition, e);
+        }
+        firstUnstableOffset = producerState.firstUnstableOffset();
+    }
+
+    /**
+     * The aborted transactions a read_committed fetch of [{@code startOffset}, {@code upperBoundOffset})
+     * must be told about: those whose data overlaps that range, in marker order.
+     */
+    public List<AbortedTxn> collectAbortedTransactions(long startOffset, long upperBoundOffset) {
+        return TransactionIndex.collect(segments, startOffset, upperBoundOffset);
     }
 
     /** Forgets producers whose last batch is {@code producer.id.expiration.ms} old; returns how many. */
@@ -182,109 +273,22 @@ public final class Log implements AutoCloseable {
         }
     }
 
+    /** True if the producer has a transaction ongoing here (KIP-890 verifies only a first batch). */
+    public boolean hasOngoingTransaction(long producerId) {
+        lock.lock();
+        try {
+            ProducerStateEntry e = producerState.entry(producerId);
+            return e != null && e.currentTxnFirstOffset() >= 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Number of idempotent producers this partition remembers. */
     public int producerCount() {
         lock.lock();
         try {
             return producerState.producerCount();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // Cleaning (compaction): the cleaner reads a snapshot, rewrites segments, then swaps them in
-
-    /**
-     * What the cleaner may clean now: the non-active segments, oldest first, that end at or before
-     * the first uncleanable offset = min(active segment's base, high watermark, base of the first
-     * segment with a record younger than {@code min.compaction.lag.ms}).
-     */
-    record CleanableSnapshot(
-            List<LogSegment> segments, List<Long> segmentEnds, long firstUncleanableOffset, int truncations) {}
-
-    /**
-     * The lowest offset this log was truncated to since the last call (Long.MAX_VALUE if none): the
-     * cleaner moves its checkpoint back to it, as records from there on were rewritten.
-     */
-    long takeTruncatedToSinceCleaner() {
-        lock.lock();
-        try {
-            long t = truncatedToSinceCleaner;
-            truncatedToSinceCleaner = Long.MAX_VALUE;
-            return t;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    CleanableSnapshot cleanableSnapshot(long nowMs) throws IOException {
-        lock.lock();
-        try {
-            checkOnline();
-            long firstUncleanable = Math.min(activeSegment.baseOffset(), highWatermark);
-            long minLag = config.minCompactionLagMs();
-            List<LogSegment> out = new ArrayList<>();
-            List<Long> ends = new ArrayList<>();
-            List<LogSegment> all = new ArrayList<>(segments.values());
-            for (int i = 0; i + 1 < all.size(); i++) {
-                LogSegment s = all.get(i);
-                long end = all.get(i + 1).baseOffset();
-                if (minLag > 0 && s.maxTimestampSoFar() > nowMs - minLag) {
-                    firstUncleanable = Math.min(firstUncleanable, s.baseOffset());
-                }
-                if (end > firstUncleanable) {
-                    break;
-                }
-                out.add(s);
-                ends.add(end);
-            }
-            return new CleanableSnapshot(out, ends, firstUncleanable, truncations);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Swaps {@code cleaned} (files ending {@code .cleaned}, complete and flushed, based at the first
-     * old segment's base) in for the adjacent segments {@code olds}: renames the cleaned files to
-     * {@code .swap} (from here on a crash completes the swap on load), renames the old segments' files
-     * to {@code .deleted}, replaces them in the map by the new segment, then renames the {@code .swap}
-     * files to their final names. Refuses (returns false, deleting the cleaned files) if an old
-     * segment is no longer a non-active segment of this log or the log was truncated since the
-     * snapshot numbered {@code truncationsAtSnapshot}.
-     */
-    boolean replaceSegments(List<LogSegment> olds, LogSegment cleaned, int truncationsAtSnapshot) throws IOException {
-        lock.lock();
-        try {
-            checkOnline();
-            boolean current = truncations == truncationsAtSnapshot
-                    && !olds.isEmpty()
-                    && cleaned.baseOffset() == olds.get(0).baseOffset();
-            for (LogSegment old : olds) {
-                current &= segments.get(old.baseOffset()) == old && old != activeSegment;
-            }
-            if (!current) {
-                cleaned.deleteFiles();
-                return false;
-            }
-            try {
-                cleaned.changeFileSuffixes(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX);
-                for (LogSegment old : olds) {
-                    old.renameForDeletion();
-                }
-                // Put first (it replaces the first old one), then drop the others: a lock-free reader
-                // always finds a segment holding its offset, old or new.
-                segments.put(cleaned.baseOffset(), cleaned);
-                for (LogSegment old : olds.subList(1, olds.size())) {
-                    segments.remove(old.baseOffset());
-                }
-                cleaned.changeFileSuffixes(LogSegment.SWAP_SUFFIX, "");
-            } catch (IOException e) {
-                throw markOffline("segment swap in " + topicPartition, e);
-            }
-            scheduleFileDeletion(olds);
-            return true;
         } finally {
             lock.unlock();
         }
@@ -315,7 +319,7 @@ public final class Log implements AutoCloseable {
                     logStartOffset);
         }
         boolean idempotent = v.batchCount() == 1
-                ? RecordBatch.producerId(batches, batches.position()) != RecordBatch.NO_PRODUCER_ID
+                ? ProducerStateManager.needsCheck(batches, batches.position())
                 : ProducerStateManager.anyProducerId(batches);
         lock.lock();
         try {
@@ -341,7 +345,7 @@ public final class Log implements AutoCloseable {
             }
             write(batches, next, v.recordCount(), now);
             if (idempotent) {
-                producerState.onAppended(batches);
+                learnFrom(batches);
             }
             return new AppendResult(BatchError.NONE, null, first, next - 1, logAppendTime ? now : -1, logStartOffset);
         } finally {
@@ -384,7 +388,7 @@ public final class Log implements AutoCloseable {
                 next = RecordBatch.nextOffset(batches, pos);
             }
             write(batches, next, records, time.milliseconds());
-            producerState.onAppended(batches);
+            learnFrom(batches);
             return new AppendResult(BatchError.NONE, null, first, next - 1, -1, logStartOffset);
         } finally {
             lock.unlock();
@@ -445,57 +449,16 @@ public final class Log implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------------
-    // Read
+    // Read (LogReader)
 
     /**
-     * Reads whole batches starting with the one holding {@code startOffset}, from a single segment:
-     * at most {@code maxBytes} (but the first batch whole even if larger, when {@code minOneBatch}),
-     * and nothing at or beyond {@code upperBound} (an offset at a batch boundary: the high watermark
-     * for consumers, the log end offset for followers). An offset outside
-     * [{@code logStartOffset}, {@code logEndOffset}] gives {@link ReadResult.Status#OFFSET_OUT_OF_RANGE}.
+     * Reads whole batches from the one holding {@code startOffset}, from one segment, below
+     * {@code upperBound} (HW, LSO for read_committed, log end for followers); see {@link LogReader#read}.
      */
     public ReadResult read(long startOffset, int maxBytes, long upperBound, boolean minOneBatch)
             throws LogOfflineException {
-        checkOnline();
-        long end = logEndOffset;
-        long start = logStartOffset;
-        if (startOffset < start || startOffset > end) {
-            return new ReadResult(ReadResult.Status.OFFSET_OUT_OF_RANGE, null, start, end);
-        }
-        long bound = Math.min(upperBound, end);
-        try {
-            Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
-            if (entry == null) {
-                entry = segments.firstEntry();
-            }
-            while (entry != null && startOffset < bound) {
-                LogSegment segment = entry.getValue();
-                int maxPosition = maxPosition(segment, bound);
-                FileSlice slice = segment.read(startOffset, maxBytes, maxPosition, minOneBatch);
-                if (slice != null) {
-                    return new ReadResult(ReadResult.Status.OK, slice, start, end);
-                }
-                entry = segments.higherEntry(entry.getKey());
-            }
-        } catch (IOException e) {
-            throw markOffline("read of " + topicPartition, e);
-        }
-        return new ReadResult(ReadResult.Status.OK, FileSlice.empty(activeSegment.channel()), start, end);
+        return reader.read(startOffset, maxBytes, upperBound, minOneBatch);
     }
-
-    /** The file position in {@code segment} where offset {@code bound} starts (or its end). */
-    private int maxPosition(LogSegment segment, long bound) throws IOException {
-        Map.Entry<Long, LogSegment> next = segments.higherEntry(segment.baseOffset());
-        if (next != null && next.getKey() <= bound) {
-            return Integer.MAX_VALUE;
-        }
-        // The segment may grow while we read, and its size is published apart from the log end offset:
-        // bound the read by the size seen now, cut at the batch holding the bound if that size has it.
-        return segment.positionOf(bound, segment.size());
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // Offsets by timestamp
 
     /**
      * ListOffsets: {@link #EARLIEST_TIMESTAMP}, {@link #LATEST_TIMESTAMP}, {@link #MAX_TIMESTAMP},
@@ -503,24 +466,7 @@ public final class Log implements AutoCloseable {
      * {@code timestamp}. Returns null if no record qualifies.
      */
     public TimestampOffset fetchOffsetByTimestamp(long timestamp) throws LogOfflineException {
-        checkOnline();
-        if (timestamp == EARLIEST_TIMESTAMP || timestamp == EARLIEST_LOCAL_TIMESTAMP) {
-            return new TimestampOffset(RecordBatch.NO_TIMESTAMP, logStartOffset);
-        }
-        if (timestamp == LATEST_TIMESTAMP) {
-            return new TimestampOffset(RecordBatch.NO_TIMESTAMP, logEndOffset);
-        }
-        try {
-            if (timestamp == MAX_TIMESTAMP) {
-                return TimestampSearch.maxTimestamp(segments.values(), logStartOffset);
-            }
-            if (timestamp < 0) {
-                return null;
-            }
-            return TimestampSearch.firstAtOrAfter(segments.values(), timestamp, logStartOffset);
-        } catch (IOException e) {
-            throw markOffline("offset lookup in " + topicPartition, e);
-        }
+        return reader.fetchOffsetByTimestamp(timestamp);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -627,23 +573,8 @@ public final class Log implements AutoCloseable {
     }
 
     /** Deletes the files of segments already renamed {@code .deleted}, after {@code file.delete.delay.ms}. */
-    private void scheduleFileDeletion(Collection<LogSegment> toDelete) {
-        List<LogSegment> copy = List.copyOf(toDelete);
-        Runnable task = () -> {
-            for (LogSegment segment : copy) {
-                try {
-                    segment.deleteFiles();
-                } catch (IOException e) {
-                    LOG.warn("Could not delete {}", segment.logFile(), e);
-                }
-            }
-        };
-        long delay = config.fileDeleteDelayMs();
-        if (background == null) {
-            task.run();
-        } else {
-            background.schedule(task, delay, TimeUnit.MILLISECONDS);
-        }
+    void scheduleFileDeletion(Collection<LogSegment> toDelete) {
+        LogSegment.deleteFilesLater(toDelete, background, config.fileDeleteDelayMs());
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -663,8 +594,7 @@ public final class Log implements AutoCloseable {
             if (offset >= logEndOffset) {
                 return false;
             }
-            truncations++;
-            truncatedToSinceCleaner = Math.min(truncatedToSinceCleaner, offset);
+            cleaning.onTruncated(offset);
             if (offset <= segments.firstKey()) {
                 truncateFullyAndStartAtLocked(offset);
                 return true;
@@ -686,6 +616,7 @@ public final class Log implements AutoCloseable {
             logEndOffset = holder.readNextOffset();
             clampOffsets();
             ProducerStateLoader.rebuild(dir, topicPartition, producerState, segments, logEndOffset);
+            firstUnstableOffset = producerState.firstUnstableOffset();
             return true;
         } catch (IOException e) {
             throw markOffline("truncation of " + topicPartition, e);
@@ -708,13 +639,13 @@ public final class Log implements AutoCloseable {
     }
 
     private void truncateFullyAndStartAtLocked(long offset) throws IOException {
-        truncations++;
-        truncatedToSinceCleaner = Math.min(truncatedToSinceCleaner, offset);
+        cleaning.onTruncated(offset);
         List<LogSegment> all = new ArrayList<>(segments.values());
         segments.clear();
         scheduleDeletion(all);
         ProducerStateSnapshot.deleteAbove(dir, -1);
         producerState.clear();
+        firstUnstableOffset = Long.MAX_VALUE;
         LogSegment fresh = LogSegment.create(dir, offset, config, env);
         segments.put(offset, fresh);
         activeSegment = fresh;
@@ -787,7 +718,7 @@ public final class Log implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------
     // Lifecycle and faults
 
-    private void checkOnline() throws LogOfflineException {
+    void checkOnline() throws LogOfflineException {
         IOException cause = offlineCause;
         if (cause != null) {
             throw new LogOfflineException("log " + topicPartition + " in " + dir + " is offline", cause);
@@ -820,14 +751,7 @@ public final class Log implements AutoCloseable {
         lock.lock();
         try {
             if (!isOffline()) {
-                try {
-                    if (!Files.exists(ProducerStateSnapshot.file(dir, logEndOffset))) {
-                        ProducerStateSnapshot.write(dir, logEndOffset, producerState);
-                    }
-                } catch (IOException e) {
-                    // Only costs a longer replay at the next load.
-                    LOG.warn("Could not write the producer-state snapshot of {}", topicPartition, e);
-                }
+                ProducerStateSnapshot.writeAtCloseIfAbsent(dir, topicPartition, logEndOffset, producerState);
             }
             for (LogSegment s : segments.values()) {
                 if (isOffline()) {

@@ -44,8 +44,10 @@ import org.slf4j.LoggerFactory;
  *       run is rewritten into one segment, keeping a record unless the map holds its key at a higher
  *       offset. Keyless records are kept.
  *       Offsets (gaps allowed), timestamps, producer id/epoch/sequence, attributes and the codec are
- *       preserved ({@link KafkaRecords#filter}). Transactional and control batches are kept whole and
- *       do not enter the map (aborted data is not removed yet). A batch left empty is dropped, except
+ *       preserved ({@link KafkaRecords#filter}). Transactional and control batches do not enter the
+ *       map; the records of aborted transactions (from the {@code .txnindex}) are removed, committed
+ *       transactional records and markers are kept (markers are not removed after
+ *       {@code delete.retention.ms} yet). A batch left empty is dropped, except
  *       a batch of an idempotent producer (kept empty, as Kafka does, so its sequence survives) and
  *       the last batch of a run (kept empty, so a cleaned segment still ends where the next one
  *       begins: recovery relies on that to detect lost segment tails, and on it to know which old
@@ -58,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p><b>Crash safety.</b> A run is written as {@code <base>.log.cleaned} (+ indexes), flushed, then
- * swapped in by {@link Log#replaceSegments}: renamed {@code .swap} (the commit point), the old
+ * swapped in by {@link LogCleanerSwap#replaceSegments}: renamed {@code .swap} (the commit point), the old
  * segments renamed {@code .deleted}, the new one put in the segment map and renamed to its final
  * name. {@link LogLoader} deletes {@code .cleaned} files and completes {@code .swap}s (deleting every
  * old segment in the swap's offset range), so a crash at any step recovers to the old or the new
@@ -204,7 +206,7 @@ public final class LogCleaner {
             OffsetCheckpointFile file = checkpointFile(log);
             Map<TopicPartition, Long> all = file.read();
             Long cp = all.get(log.topicPartition());
-            long truncatedTo = log.takeTruncatedToSinceCleaner();
+            long truncatedTo = log.cleaning().takeTruncatedToSinceCleaner();
             if (cp != null && truncatedTo < cp) {
                 LOG.info(
                         "{} was truncated to {}: cleaner checkpoint {} moves back",
@@ -238,7 +240,7 @@ public final class LogCleaner {
             return null;
         }
         long now = time.milliseconds();
-        Log.CleanableSnapshot snap = log.cleanableSnapshot(now);
+        LogCleanerSwap.CleanableSnapshot snap = log.cleaning().cleanableSnapshot(now);
         long dirtyStart = cleanedOffset(log);
         long total = 0;
         long dirty = 0;
@@ -370,7 +372,7 @@ public final class LogCleaner {
             return Stats.NOTHING;
         }
         long now = time.milliseconds();
-        Log.CleanableSnapshot snap = log.cleanableSnapshot(now);
+        LogCleanerSwap.CleanableSnapshot snap = log.cleaning().cleanableSnapshot(now);
         long dirtyStart = cleanedOffset(log);
         if (dirtyStart >= snap.firstUncleanableOffset() || snap.segments().isEmpty()) {
             return Stats.NOTHING;
@@ -413,7 +415,7 @@ public final class LogCleaner {
     }
 
     private Stats cleanWith(
-            Log log, LogConfig cfg, long now, Log.CleanableSnapshot snap, long dirtyStart, KeyOffsetMap map)
+            Log log, LogConfig cfg, long now, LogCleanerSwap.CleanableSnapshot snap, long dirtyStart, KeyOffsetMap map)
             throws IOException {
         long mapEnd = buildMap(snap, dirtyStart, map);
         if (mapEnd <= dirtyStart) {
@@ -464,7 +466,7 @@ public final class LogCleaner {
      * {@code segment.index.bytes} and whose offsets fit one segment's 32-bit relative range; each run
      * is rewritten into one segment.
      */
-    static List<List<LogSegment>> groupSegments(Log.CleanableSnapshot snap, long mapEnd, LogConfig cfg) {
+    static List<List<LogSegment>> groupSegments(LogCleanerSwap.CleanableSnapshot snap, long mapEnd, LogConfig cfg) {
         List<List<LogSegment>> groups = new ArrayList<>();
         List<LogSegment> segs = snap.segments();
         int i = 0;
@@ -497,7 +499,7 @@ public final class LogCleaner {
     }
 
     /** Fills {@code map} from {@code dirtyStart} on; returns the offset it covers up to (exclusive). */
-    private long buildMap(Log.CleanableSnapshot snap, long dirtyStart, KeyOffsetMap map) throws IOException {
+    private long buildMap(LogCleanerSwap.CleanableSnapshot snap, long dirtyStart, KeyOffsetMap map) throws IOException {
         long[] mapEnd = {dirtyStart};
         boolean[] full = {false};
         for (int i = 0; i < snap.segments().size() && !full[0]; i++) {
@@ -538,6 +540,36 @@ public final class LogCleaner {
         return mapEnd[0];
     }
 
+    /**
+     * The aborted transactions of a group, by producer: a transactional record of producer {@code p}
+     * at offset {@code o} is aborted if an entry of {@code p} has {@code firstOffset <= o < lastOffset}
+     * (a producer's transactions do not overlap; its abort marker is at {@code lastOffset}).
+     */
+    static final class AbortedRanges {
+        private final Map<Long, List<AbortedTxn>> byProducer = new java.util.HashMap<>();
+
+        AbortedRanges(List<AbortedTxn> aborted) {
+            for (AbortedTxn t : aborted) {
+                byProducer
+                        .computeIfAbsent(t.producerId(), k -> new ArrayList<>())
+                        .add(t);
+            }
+        }
+
+        boolean contains(long producerId, long offset) {
+            List<AbortedTxn> list = byProducer.get(producerId);
+            if (list == null) {
+                return false;
+            }
+            for (AbortedTxn t : list) {
+                if (t.firstOffset() <= offset && offset < t.lastOffset()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     private static final class SegmentResult {
         boolean changed;
         boolean swapped;
@@ -557,6 +589,8 @@ public final class LogCleaner {
         LogConfig cfg = log.config();
         LogSegment first = group.get(0);
         long groupNext = group.get(group.size() - 1).readNextOffset();
+        // The group lies below the LSO, so every transaction with data in it has ended.
+        AbortedRanges aborted = new AbortedRanges(log.collectAbortedTransactions(first.baseOffset(), groupNext));
         KafkaRecords.RecordFilter filter = new KafkaRecords.RecordFilter() {
             @Override
             public KafkaRecords.EmptyBatch ifEmpty(KafkaRecords.BatchView batch) {
@@ -566,6 +600,9 @@ public final class LogCleaner {
 
             @Override
             public boolean retain(KafkaRecords.BatchView batch, long offset, ByteBuffer key, boolean tombstone) {
+                if (batch.transactional() && !batch.control() && aborted.contains(batch.producerId(), offset)) {
+                    return false; // an aborted transaction's record: no reader may see it
+                }
                 if (batch.transactional() || batch.control() || key == null) {
                     return true;
                 }
@@ -605,13 +642,19 @@ public final class LogCleaner {
                 result.bytes = first.size();
                 return result;
             }
+            // Markers are kept, so the group's aborted transactions stay in its index.
+            List<AbortedTxn> groupAborted = new ArrayList<>();
+            for (LogSegment segment : group) {
+                groupAborted.addAll(segment.txnIndex().entries());
+            }
+            cleaned.txnIndex().replaceAll(groupAborted);
             cleaned.onBecomeInactive();
             cleaned.flush();
         } catch (IOException | RuntimeException e) {
             cleaned.deleteFiles();
             throw e;
         }
-        result.swapped = log.replaceSegments(group, cleaned, truncations);
+        result.swapped = log.cleaning().replaceSegments(group, cleaned, truncations);
         return result;
     }
 
@@ -685,7 +728,7 @@ public final class LogCleaner {
 
     /** The segments a pass would rewrite: for tests. */
     static List<Long> cleanableBases(Log log, long nowMs) throws IOException {
-        return log.cleanableSnapshot(nowMs).segments().stream()
+        return log.cleaning().cleanableSnapshot(nowMs).segments().stream()
                 .map(LogSegment::baseOffset)
                 .toList();
     }

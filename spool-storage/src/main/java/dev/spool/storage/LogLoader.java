@@ -55,7 +55,9 @@ public final class LogLoader {
                     Files.deleteIfExists(f);
                 } else if (LogFiles.baseOffsetOf(f, LogSegment.LOG_SUFFIX) >= 0) {
                     logFiles.put(LogFiles.baseOffsetOf(f, LogSegment.LOG_SUFFIX), f);
-                } else if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)) {
+                } else if (name.endsWith(LogSegment.INDEX_SUFFIX)
+                        || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)
+                        || name.endsWith(TransactionIndex.SUFFIX)) {
                     indexFiles.add(f);
                 }
             }
@@ -64,7 +66,7 @@ public final class LogLoader {
             String name = index.getFileName().toString();
             String suffix = name.endsWith(LogSegment.TIME_INDEX_SUFFIX)
                     ? LogSegment.TIME_INDEX_SUFFIX
-                    : LogSegment.INDEX_SUFFIX;
+                    : name.endsWith(TransactionIndex.SUFFIX) ? TransactionIndex.SUFFIX : LogSegment.INDEX_SUFFIX;
             if (!logFiles.containsKey(LogFiles.baseOffsetOf(index, suffix))) {
                 Files.deleteIfExists(index); // an index without its log
             }
@@ -74,6 +76,7 @@ public final class LogLoader {
         List<Long> bases = new ArrayList<>(logFiles.keySet());
         long nextOffset = -1;
         boolean recoveredAny = false;
+        long firstRecoveredBase = -1;
         for (int i = 0; i < bases.size(); i++) {
             long base = bases.get(i);
             boolean last = i == bases.size() - 1;
@@ -88,6 +91,9 @@ public final class LogLoader {
             if (needsRecovery) {
                 LogRecovery.Result r = LogRecovery.recover(segment);
                 segment.flush();
+                if (!recoveredAny) {
+                    firstRecoveredBase = base;
+                }
                 recoveredAny = true;
                 nextOffset = r.nextOffset();
                 // A segment must end where the next begins; one that was cut, or that ends short (its
@@ -133,6 +139,12 @@ public final class LogLoader {
         if (params.hadCleanShutdown() && !recoveredAny) {
             ProducerStateLoader.assumeNoProducersIfNoSnapshot(dir, tp, segments, logEnd);
         }
+        if (recoveredAny) {
+            // Snapshots above the first recovered segment may describe batches that did not survive,
+            // and the replay must pass over every recovered segment to rebuild its .txnindex (as
+            // Kafka, which deletes the snapshots after the recovery point).
+            ProducerStateSnapshot.deleteAbove(dir, firstRecoveredBase);
+        }
         Log log = new Log(dir, tp, config, env, segments, new Offsets(logStart, recoveryPoint, hw, logEnd));
         log.loadProducerState();
         return log;
@@ -166,14 +178,18 @@ public final class LogLoader {
             LOG.info("Completing the swap of cleaned segment [{}, {}) of {}", base, next, tp);
             for (long old : logBases) {
                 if (old >= base && old < next) {
-                    for (String suffix :
-                            new String[] {LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX
-                            }) {
+                    for (String suffix : new String[] {
+                        LogSegment.LOG_SUFFIX,
+                        LogSegment.INDEX_SUFFIX,
+                        LogSegment.TIME_INDEX_SUFFIX,
+                        TransactionIndex.SUFFIX
+                    }) {
                         Files.deleteIfExists(dir.resolve(LogFiles.fileName(old, suffix)));
                     }
                 }
             }
-            for (String suffix : new String[] {LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX}) {
+            for (String suffix :
+                    new String[] {LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX, TransactionIndex.SUFFIX}) {
                 Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, suffix)));
                 Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, suffix) + LogSegment.SWAP_SUFFIX));
             }
@@ -222,6 +238,7 @@ public final class LogLoader {
             Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, LogSegment.LOG_SUFFIX)));
             Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, LogSegment.INDEX_SUFFIX)));
             Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, LogSegment.TIME_INDEX_SUFFIX)));
+            Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, TransactionIndex.SUFFIX)));
         }
     }
 }

@@ -34,6 +34,7 @@ final class LogRecovery {
      */
     static Result recover(LogSegment segment) throws IOException {
         segment.resetIndexes();
+        segment.txnIndex().reset(); // rebuilt by the producer-state replay (ProducerStateLoader)
         FileChannel ch = segment.channel();
         long fileSize = ch.size();
         long limit = Math.min(fileSize, Integer.MAX_VALUE);

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ final class LogSegment implements AutoCloseable {
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private volatile Path logFile;
     private final long createdMs;
 
@@ -106,6 +108,8 @@ final class LogSegment implements AutoCloseable {
                 baseOffset,
                 config.segmentIndexBytes(),
                 writableIndexes);
+        Path txnIndexFile = TransactionIndex.file(dir, baseOffset, fileSuffix);
+        this.txnIndex = fresh ? TransactionIndex.create(txnIndexFile) : TransactionIndex.open(txnIndexFile);
         long fileSize = channel.size();
         if (fileSize > Integer.MAX_VALUE) {
             throw new IOException("segment " + logFile + " is larger than 2 GiB: " + fileSize);
@@ -153,6 +157,11 @@ final class LogSegment implements AutoCloseable {
 
     long baseOffset() {
         return baseOffset;
+    }
+
+    /** The aborted transactions whose markers lie in this segment. */
+    TransactionIndex txnIndex() {
+        return txnIndex;
     }
 
     /** Bytes of whole batches, as published to readers. */
@@ -448,6 +457,7 @@ final class LogSegment implements AutoCloseable {
         // The whole batch holding the offset goes, so index entries from its base offset on go too.
         offsetIndex.truncateTo(from.baseOffset());
         timeIndex.truncateTo(from.baseOffset());
+        txnIndex.truncateTo(from.baseOffset());
         tail = null;
         size = from.position();
         channel.truncate(from.position());
@@ -506,6 +516,7 @@ final class LogSegment implements AutoCloseable {
         channel.force(false);
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
     /**
@@ -526,6 +537,9 @@ final class LogSegment implements AutoCloseable {
         Path timeDeleted = timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX);
         deleteStaleFile(timeDeleted);
         timeIndex.renameTo(timeDeleted);
+        Path txnDeleted = txnIndex.file().resolveSibling(txnIndex.file().getFileName() + DELETED_SUFFIX);
+        deleteStaleFile(txnDeleted);
+        txnIndex.renameTo(txnDeleted);
     }
 
     private static void deleteStaleFile(Path file) throws IOException {
@@ -542,6 +556,7 @@ final class LogSegment implements AutoCloseable {
     void changeFileSuffixes(String from, String to) throws IOException {
         offsetIndex.renameTo(changeSuffix(offsetIndex.file(), from, to));
         timeIndex.renameTo(changeSuffix(timeIndex.file(), from, to));
+        txnIndex.renameTo(changeSuffix(txnIndex.file(), from, to));
         Path target = changeSuffix(logFile, from, to);
         Files.move(logFile, target);
         logFile = target;
@@ -561,6 +576,33 @@ final class LogSegment implements AutoCloseable {
         Files.deleteIfExists(logFile);
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
+        txnIndex.deleteIfExists();
+    }
+
+    /**
+     * Deletes the files of segments already renamed {@code .deleted} after {@code delayMs} on
+     * {@code background} (at once without one); a failure is logged, the files then stay until the
+     * next load removes them.
+     */
+    static void deleteFilesLater(
+            java.util.Collection<LogSegment> toDelete,
+            java.util.concurrent.ScheduledExecutorService background,
+            long delayMs) {
+        List<LogSegment> copy = List.copyOf(toDelete);
+        Runnable task = () -> {
+            for (LogSegment segment : copy) {
+                try {
+                    segment.deleteFiles();
+                } catch (IOException e) {
+                    LOG.warn("Could not delete {}", segment.logFile(), e);
+                }
+            }
+        };
+        if (background == null) {
+            task.run();
+        } else {
+            background.schedule(task, delayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     void closeQuietly() {

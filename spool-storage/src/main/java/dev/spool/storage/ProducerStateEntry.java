@@ -3,7 +3,9 @@ package dev.spool.storage;
 /**
  * What a partition knows about one idempotent producer: its current epoch, the timestamp of its last
  * batch, and the sequence and offset ranges of its last {@link #MAX_BATCHES} batches (the most a
- * producer has in flight), so that a retried batch is recognised as a duplicate.
+ * producer has in flight), so that a retried batch is recognised as a duplicate. For transactional
+ * producers also the first offset of its ongoing transaction on this partition (-1 if none) and the
+ * last coordinator epoch seen in its markers (-1 if none).
  *
  * <p>The batches live in a ring of primitive arrays: adding one allocates nothing. Mutable, owned by
  * {@link ProducerStateManager}; not thread-safe (the log's lock guards it).
@@ -15,6 +17,8 @@ final class ProducerStateEntry {
     private final long producerId;
     private short epoch;
     private long lastTimestamp;
+    private int coordinatorEpoch = -1;
+    private long currentTxnFirstOffset = -1;
     private final int[] firstSeq = new int[MAX_BATCHES];
     private final int[] lastSeq = new int[MAX_BATCHES];
     private final long[] firstOffset = new long[MAX_BATCHES];
@@ -45,6 +49,32 @@ final class ProducerStateEntry {
     /** Restores the last timestamp read from a snapshot. */
     void setLastTimestamp(long timestamp) {
         lastTimestamp = timestamp;
+    }
+
+    int coordinatorEpoch() {
+        return coordinatorEpoch;
+    }
+
+    void setCoordinatorEpoch(int epoch) {
+        coordinatorEpoch = epoch;
+    }
+
+    /** The first offset of the producer's ongoing transaction on this partition, or -1. */
+    long currentTxnFirstOffset() {
+        return currentTxnFirstOffset;
+    }
+
+    void setCurrentTxnFirstOffset(long offset) {
+        currentTxnFirstOffset = offset;
+    }
+
+    /** Moves to {@code newEpoch} (a marker's); a different epoch forgets the old epoch's batches. */
+    void updateEpoch(short newEpoch) {
+        if (newEpoch != epoch) {
+            epoch = newEpoch;
+            head = 0;
+            count = 0;
+        }
     }
 
     int batchCount() {
@@ -121,6 +151,6 @@ final class ProducerStateEntry {
     @Override
     public String toString() {
         return "ProducerStateEntry(id=" + producerId + ", epoch=" + epoch + ", batches=" + count + ", lastSeq="
-                + lastSeq() + ")";
+                + lastSeq() + ", txnFirstOffset=" + currentTxnFirstOffset + ")";
     }
 }

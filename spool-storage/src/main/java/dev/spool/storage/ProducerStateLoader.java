@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * to decode), then replays the headers of the batches from the snapshot's offset (or the first
  * segment, without one) to the log end. Used when a log is loaded (after recovery, so the replayed
  * batches are intact) and after a truncation. Runs under the log's lock or before the log is used.
+ * The replay also rebuilds the {@code .txnindex} of the segments it reads: each abort marker adds its
+ * entry to its segment's index unless the index has it already (recovery empties the index of every
+ * segment it re-reads, and the loader starts the replay at or below the first of them).
  */
 final class ProducerStateLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ProducerStateLoader.class);
@@ -95,12 +98,18 @@ final class ProducerStateLoader {
                 }
                 filePos = at.position();
             }
-            scan(segment.channel(), filePos, limit, buf, state, from);
+            scan(segment.channel(), filePos, limit, buf, state, from, segment.txnIndex());
         }
     }
 
     private static void scan(
-            FileChannel ch, int filePos, int limit, ByteBuffer buf, ProducerStateManager state, long from)
+            FileChannel ch,
+            int filePos,
+            int limit,
+            ByteBuffer buf,
+            ProducerStateManager state,
+            long from,
+            TransactionIndex txnIndex)
             throws IOException {
         while (filePos + RecordBatch.HEADER_SIZE <= limit) {
             buf.clear();
@@ -111,6 +120,7 @@ final class ProducerStateLoader {
                 }
             }
             int filled = buf.position();
+            buf.limit(filled);
             int pos = 0;
             while (pos + RecordBatch.HEADER_SIZE <= filled) {
                 int size = RecordBatch.sizeInBytes(buf, pos);
@@ -119,7 +129,17 @@ final class ProducerStateLoader {
                 }
                 if (RecordBatch.producerId(buf, pos) != RecordBatch.NO_PRODUCER_ID
                         && RecordBatch.baseOffset(buf, pos) >= from) {
-                    state.applyBatch(buf, pos);
+                    if (RecordBatch.isControl(buf, pos) && pos + size > filled) {
+                        // A marker's record is read too: read again from this batch on.
+                        if (pos == 0) {
+                            throw new IOException("control batch of " + size + " bytes at position " + filePos);
+                        }
+                        break;
+                    }
+                    AbortedTxn aborted = state.applyBatch(buf, pos);
+                    if (aborted != null) {
+                        txnIndex.append(aborted);
+                    }
                 }
                 pos += size;
             }

@@ -21,11 +21,14 @@ import java.util.zip.CRC32C;
  *  0          2               6               10
  *  +----------+---------------+---------------+---------------------------------+
  *  | version  | crc32c        | entryCount    | entries (entryCount times)      |
- *  | int16 =1 | uint32        | int32         |                                 |
+ *  | int16 =2 | uint32        | int32         |                                 |
  *  +----------+---------------+---------------+---------------------------------+
- *  entry:  producerId int64 | epoch int16 | lastTimestamp int64 | batchCount int8 (1..5) | batches
+ *  entry:  producerId int64 | epoch int16 | lastTimestamp int64 | coordinatorEpoch int32
+ *          | currentTxnFirstOffset int64 (-1: none) | batchCount int8 (0..5) | batches
  *  batch:  firstSeq int32 | lastSeq int32 | firstOffset int64 | offsetDelta int32 | timestamp int64
  * </pre>
+ * Version 1 (before transactions) is still read: its entries lack the two transaction fields (read as
+ * -1) and hold 1..5 batches. A version-2 entry may hold no batch (a producer known only by a marker).
  * Big-endian. The CRC-32C covers every byte after the CRC field. Batches are oldest first. A file
  * that is short, too long, of another version, with a bad CRC or impossible counts is refused
  * ({@link IOException}); the loader then deletes it and uses an older snapshot.
@@ -38,11 +41,14 @@ import java.util.zip.CRC32C;
  * the log end is not rewritten. Stateless; callers serialize writes per directory (the log's lock).
  */
 final class ProducerStateSnapshot {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProducerStateSnapshot.class);
+
     private ProducerStateSnapshot() {}
 
     static final String SUFFIX = ".snapshot";
 
-    static final short VERSION = 1;
+    static final short VERSION = 2;
+    static final short VERSION_1 = 1;
     static final int VERSION_OFFSET = 0;
     static final int VERSION_LENGTH = 2;
     static final int CRC_OFFSET = VERSION_OFFSET + VERSION_LENGTH;
@@ -50,8 +56,10 @@ final class ProducerStateSnapshot {
     static final int ENTRY_COUNT_OFFSET = CRC_OFFSET + CRC_LENGTH;
     static final int ENTRY_COUNT_LENGTH = 4;
     static final int HEADER_SIZE = ENTRY_COUNT_OFFSET + ENTRY_COUNT_LENGTH;
-    /** producerId, epoch, lastTimestamp, batchCount. */
-    static final int ENTRY_HEADER_SIZE = 8 + 2 + 8 + 1;
+    /** producerId, epoch, lastTimestamp, coordinatorEpoch, currentTxnFirstOffset, batchCount. */
+    static final int ENTRY_HEADER_SIZE = 8 + 2 + 8 + 4 + 8 + 1;
+    /** Version 1: producerId, epoch, lastTimestamp, batchCount. */
+    static final int ENTRY_HEADER_SIZE_V1 = 8 + 2 + 8 + 1;
     /** firstSeq, lastSeq, firstOffset, offsetDelta, timestamp. */
     static final int BATCH_SIZE = 4 + 4 + 8 + 4 + 8;
 
@@ -74,18 +82,28 @@ final class ProducerStateSnapshot {
     }
 
     static ByteBuffer encode(List<ProducerStateEntry> entries) {
+        return encode(entries, VERSION);
+    }
+
+    /** Encodes in {@code version} (1 only for compatibility tests: it drops the transaction fields). */
+    static ByteBuffer encode(List<ProducerStateEntry> entries, short version) {
+        int entryHeader = version == VERSION_1 ? ENTRY_HEADER_SIZE_V1 : ENTRY_HEADER_SIZE;
         int size = HEADER_SIZE;
         for (ProducerStateEntry e : entries) {
-            size += ENTRY_HEADER_SIZE + e.batchCount() * BATCH_SIZE;
+            size += entryHeader + e.batchCount() * BATCH_SIZE;
         }
         ByteBuffer buf = ByteBuffer.allocate(size);
-        buf.putShort(VERSION_OFFSET, VERSION);
+        buf.putShort(VERSION_OFFSET, version);
         buf.putInt(ENTRY_COUNT_OFFSET, entries.size());
         buf.position(HEADER_SIZE);
         for (ProducerStateEntry e : entries) {
             buf.putLong(e.producerId());
             buf.putShort(e.epoch());
             buf.putLong(e.lastTimestamp());
+            if (version != VERSION_1) {
+                buf.putInt(e.coordinatorEpoch());
+                buf.putLong(e.currentTxnFirstOffset());
+            }
             buf.put((byte) e.batchCount());
             for (int i = 0; i < e.batchCount(); i++) {
                 buf.putInt(e.firstSeq(i));
@@ -112,28 +130,35 @@ final class ProducerStateSnapshot {
             throw new IOException("snapshot of " + buf.remaining() + " bytes is shorter than its header");
         }
         short version = buf.getShort(VERSION_OFFSET);
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_1) {
             throw new IOException("unknown snapshot version " + version);
         }
+        int entryHeader = version == VERSION_1 ? ENTRY_HEADER_SIZE_V1 : ENTRY_HEADER_SIZE;
+        int minBatches = version == VERSION_1 ? 1 : 0;
         long stored = Integer.toUnsignedLong(buf.getInt(CRC_OFFSET));
         long computed = crc(buf);
         if (stored != computed) {
             throw new IOException("snapshot CRC " + stored + " does not match computed " + computed);
         }
         int count = buf.getInt(ENTRY_COUNT_OFFSET);
-        if (count < 0 || (long) count * (ENTRY_HEADER_SIZE + BATCH_SIZE) > buf.limit() - HEADER_SIZE) {
+        if (count < 0 || (long) count * (entryHeader + minBatches * BATCH_SIZE) > buf.limit() - HEADER_SIZE) {
             throw new IOException("snapshot entry count " + count + " does not fit in " + buf.limit() + " bytes");
         }
         buf.position(HEADER_SIZE);
         for (int n = 0; n < count; n++) {
-            if (buf.remaining() < ENTRY_HEADER_SIZE) {
+            if (buf.remaining() < entryHeader) {
                 throw new IOException("snapshot entry " + n + " cut short");
             }
             long producerId = buf.getLong();
             short epoch = buf.getShort();
             long lastTimestamp = buf.getLong();
+            int coordinatorEpoch = version == VERSION_1 ? -1 : buf.getInt();
+            long txnFirstOffset = version == VERSION_1 ? -1 : buf.getLong();
             int batches = buf.get();
-            if (producerId < 0 || batches < 1 || batches > ProducerStateEntry.MAX_BATCHES) {
+            if (producerId < 0
+                    || batches < minBatches
+                    || batches > ProducerStateEntry.MAX_BATCHES
+                    || txnFirstOffset < -1) {
                 throw new IOException(
                         "snapshot entry " + n + ": producer id " + producerId + " with " + batches + " batches");
             }
@@ -154,6 +179,8 @@ final class ProducerStateSnapshot {
                 e.addBatch(epoch, firstSeq, lastSeq, firstOffset, firstOffset + delta, timestamp);
             }
             e.setLastTimestamp(lastTimestamp);
+            e.setCoordinatorEpoch(coordinatorEpoch);
+            e.setCurrentTxnFirstOffset(txnFirstOffset);
             state.put(e);
         }
         if (buf.hasRemaining()) {
@@ -176,6 +203,21 @@ final class ProducerStateSnapshot {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * At a log's close: writes the snapshot at {@code logEndOffset} unless one exists (an idle log
+     * costs no write). A failure is logged: it only costs a longer replay at the next load.
+     */
+    static void writeAtCloseIfAbsent(
+            Path dir, dev.spool.common.TopicPartition tp, long logEndOffset, ProducerStateManager state) {
+        try {
+            if (!Files.exists(file(dir, logEndOffset))) {
+                write(dir, logEndOffset, state);
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not write the producer-state snapshot of {}", tp, e);
         }
     }
 

@@ -74,7 +74,7 @@ class LogCleanerMergeTest {
         cleaner.clean(log);
         assertThat(latest(log)).isEqualTo(model(writes));
         assertThat(log.numberOfSegments()).isLessThan(afterFirst);
-        Log.CleanableSnapshot snap = log.cleanableSnapshot(T0);
+        LogCleanerSwap.CleanableSnapshot snap = log.cleaning().cleanableSnapshot(T0);
         for (LogSegment s : snap.segments()) {
             assertThat(s.size()).isLessThanOrEqualTo(SEGMENT_BYTES);
         }

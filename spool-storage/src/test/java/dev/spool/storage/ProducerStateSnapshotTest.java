@@ -222,7 +222,9 @@ class ProducerStateSnapshotTest {
         log.closeWithoutSealing();
         log = null;
         Files.write(logDir().resolve(snap(7)), new byte[] {0, 1, 2, 3}, StandardOpenOption.TRUNCATE_EXISTING);
-        open(new LogLoader.LoadParams(false, 0, 0, 0));
+        // Recovery point 7 (all flushed): only the active segment is recovered, so snapshots up to its
+        // base are kept (snapshots above the first recovered segment are deleted, as in Kafka).
+        open(new LogLoader.LoadParams(false, 7, 0, 7));
         assertThat(snapshots()).containsExactly(snap(6));
         assertThat(log.appendAsLeader(idem(PID, 0, 6, 1, "b3"), 0).firstOffset())
                 .isEqualTo(6);

@@ -11,7 +11,9 @@ public enum Metric {
     P999_MS("p999_ms", "ms"),
     STARTUP_MS("startup_ms", "ms"),
     IDLE_RSS_MB("idle_rss_mb", "MB"),
-    CREATE_MS("create_ms", "ms");
+    CREATE_MS("create_ms", "ms"),
+    STABILISE_MS("stabilise_ms", "ms"),
+    COMMITS_PER_S("commits_per_s", "commits/s");
 
     private final String id;
     private final String unit;

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * into metrics. Understood: Kafka's {@code ProducerPerformance} summary line, Kafka's {@code
  * ConsumerPerformance} result line (with or without its header; the fetch rates are taken, which leave
  * out the time the group took to form, as Kafka's own {@code fetch.MB.sec} does), Kafka's {@code
- * EndToEndLatency} percentiles line, and the lines of {@link BenchClient} ({@code consume:}, {@code
+ * EndToEndLatency} percentiles line, the lines of {@link GroupBench} ({@code group:}, {@code
+ * commits:}), and the lines of {@link BenchClient} ({@code consume:}, {@code
  * produce:}, {@code e2e:}, {@code create-topic:}). Harness lines: {@code @error=reason}, {@code @startup_ms}, {@code
  * @idle_rss_kb}, {@code @cpu_ticks_before}, {@code @cpu_ticks_after}, {@code @clk_tck}, {@code
  * @bytes} (what the workload moved, for CPU seconds per GB).
@@ -48,6 +49,10 @@ public final class RunParser {
 
     private static final Pattern E2E =
             Pattern.compile("^e2e: count=" + NUM + " p50_ms=" + NUM + " p99_ms=" + NUM + " p999_ms=" + NUM);
+
+    private static final Pattern GROUP = Pattern.compile("^group: members=" + NUM + " stabilise_ms=" + NUM);
+
+    private static final Pattern COMMITS = Pattern.compile("^commits: count=" + NUM + " elapsed_ms=" + NUM);
 
     private static final Pattern CREATE = Pattern.compile("^create-topic: partitions=" + NUM + " elapsed_ms=" + NUM);
 
@@ -107,6 +112,19 @@ public final class RunParser {
                 m.put(Metric.P50_MS, num(k, 1));
                 m.put(Metric.P99_MS, num(k, 2));
                 m.put(Metric.P999_MS, num(k, 3));
+                continue;
+            }
+            Matcher g = GROUP.matcher(line);
+            if (g.find()) {
+                m.put(Metric.STABILISE_MS, num(g, 2));
+                continue;
+            }
+            Matcher cm = COMMITS.matcher(line);
+            if (cm.find()) {
+                double seconds = num(cm, 2) / 1000.0;
+                if (seconds > 0) {
+                    m.put(Metric.COMMITS_PER_S, num(cm, 1) / seconds);
+                }
                 continue;
             }
             Matcher t = CREATE.matcher(line);

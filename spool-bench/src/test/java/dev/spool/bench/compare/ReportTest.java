@@ -78,6 +78,27 @@ class ReportTest {
     }
 
     @Test
+    void parsesTheGroupLines() {
+        RunParser.Run group = RunParser.parse(List.of("group: members=50 stabilise_ms=1234.500"));
+        assertThat(group.metrics()).isEqualTo(Map.of(Metric.STABILISE_MS, 1234.5));
+        RunParser.Run commits = RunParser.parse(List.of("commits: count=3000 elapsed_ms=1500.000"));
+        assertThat(commits.metrics()).isEqualTo(Map.of(Metric.COMMITS_PER_S, 2000.0));
+    }
+
+    @Test
+    void aGroupIsStableWhenEveryMemberOwnsOnePartitionAndTogetherAll() {
+        org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition("t", 0);
+        org.apache.kafka.common.TopicPartition p1 = new org.apache.kafka.common.TopicPartition("t", 1);
+        assertThat(GroupBench.stable(List.of(java.util.Set.of(p0), java.util.Set.of(p1)), 2))
+                .isTrue();
+        assertThat(GroupBench.stable(List.of(java.util.Set.of(p0), java.util.Set.of(p0)), 2))
+                .isFalse();
+        assertThat(GroupBench.stable(List.of(java.util.Set.of(p0, p1), java.util.Set.of()), 2))
+                .isFalse();
+        assertThat(GroupBench.stable(List.of(java.util.Set.of(p0)), 2)).isFalse();
+    }
+
+    @Test
     void parsesBothLatencyFormatsAndTheConsumerLine() {
         RunParser.Run kafkaTool =
                 RunParser.parse(List.of("Avg latency: 1.6205 ms", "Percentiles: 50th = 0, 99th = 8, 99.9th = 13"));

@@ -25,6 +25,24 @@ public final class BatchBuilder {
 
     /** Builds one batch; the returned buffer is positioned at 0 and limited to the batch. */
     public static ByteBuffer build(long baseOffset, ProducerInfo producer, List<SimpleRecord> records) {
+        return build(baseOffset, producer, records, producer.transactional() ? TRANSACTIONAL_FLAG_MASK : 0);
+    }
+
+    /**
+     * Builds a control batch (attributes control + transactional, as Kafka writes transaction
+     * markers) of one record with {@code key} and {@code value}; base sequence -1.
+     */
+    public static ByteBuffer buildControl(
+            long baseOffset, long producerId, short producerEpoch, long timestamp, byte[] key, byte[] value) {
+        return build(
+                baseOffset,
+                new ProducerInfo(producerId, producerEpoch, NO_SEQUENCE, true),
+                List.of(new SimpleRecord(timestamp, key, value)),
+                TRANSACTIONAL_FLAG_MASK | CONTROL_FLAG_MASK);
+    }
+
+    private static ByteBuffer build(
+            long baseOffset, ProducerInfo producer, List<SimpleRecord> records, int attributes) {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("a batch needs at least one record");
         }
@@ -42,7 +60,7 @@ public final class BatchBuilder {
         buf.putInt(LENGTH_OFFSET, size - LOG_OVERHEAD);
         buf.putInt(PARTITION_LEADER_EPOCH_OFFSET, NO_PARTITION_LEADER_EPOCH);
         buf.put(MAGIC_OFFSET, MAGIC_V2);
-        buf.putShort(ATTRIBUTES_OFFSET, (short) (producer.transactional() ? TRANSACTIONAL_FLAG_MASK : 0));
+        buf.putShort(ATTRIBUTES_OFFSET, (short) attributes);
         buf.putInt(LAST_OFFSET_DELTA_OFFSET, records.size() - 1);
         buf.putLong(BASE_TIMESTAMP_OFFSET, baseTimestamp);
         buf.putLong(MAX_TIMESTAMP_OFFSET, maxTimestamp);

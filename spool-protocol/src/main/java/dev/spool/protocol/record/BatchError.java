@@ -18,7 +18,11 @@ public enum BatchError {
     /** An idempotent producer's batch whose sequence does not follow its last one. */
     OUT_OF_ORDER_SEQUENCE(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER),
     /** An idempotent producer's batch with an epoch older than one already seen. */
-    INVALID_PRODUCER_EPOCH(Errors.INVALID_PRODUCER_EPOCH);
+    INVALID_PRODUCER_EPOCH(Errors.INVALID_PRODUCER_EPOCH),
+    /** A non-transactional batch from a producer with a transaction ongoing on the partition. */
+    INVALID_TXN_STATE(Errors.INVALID_TXN_STATE),
+    /** A transaction marker from a coordinator epoch older than one already seen for the producer. */
+    TRANSACTION_COORDINATOR_FENCED(Errors.TRANSACTION_COORDINATOR_FENCED);
 
     private final Errors kafkaError;
 

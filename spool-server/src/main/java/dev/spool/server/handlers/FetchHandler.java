@@ -6,6 +6,7 @@ import dev.spool.server.BrokerContext;
 import dev.spool.server.DelayedFetches;
 import dev.spool.server.network.ApiHandler;
 import dev.spool.server.network.RequestContext;
+import dev.spool.storage.AbortedTxn;
 import dev.spool.storage.Log;
 import dev.spool.storage.LogOfflineException;
 import dev.spool.storage.ReadResult;
@@ -27,6 +28,9 @@ import org.apache.kafka.common.protocol.Errors;
  * (KIP-74). With fewer than {@code min_bytes} available it parks until an append to one of its
  * partitions or {@code max_wait_ms}. Fetch sessions (KIP-227) are answered sessionless: session id 0
  * and every requested partition in every response, which clients treat as "no session".
+ * A read_committed fetch ({@code isolation_level} 1, v4+) reads up to the last stable offset and
+ * gets the aborted transactions that overlap [fetch offset, LSO) (a superset of those the returned
+ * batches need; consumers match them by offset); transaction markers wake parked fetches.
  */
 public final class FetchHandler implements ApiHandler {
     /** Consumers send a negative replica id. */
@@ -112,13 +116,14 @@ public final class FetchHandler implements ApiHandler {
                     continue;
                 }
                 long hw = log.highWatermark();
-                pd.setHighWatermark(hw).setLastStableOffset(hw).setLogStartOffset(log.logStartOffset());
+                long lso = log.lastStableOffset();
+                pd.setHighWatermark(hw).setLastStableOffset(lso).setLogStartOffset(log.logStartOffset());
                 int maxBytes = (int) Math.min(p.partitionMaxBytes(), budget);
                 boolean minOne = total == 0;
                 if (maxBytes <= 0 && !minOne) {
                     continue;
                 }
-                long upper = request.replicaId() >= 0 ? log.logEndOffset() : hw;
+                long upper = request.replicaId() >= 0 ? log.logEndOffset() : readCommitted ? lso : hw;
                 try {
                     ReadResult r = log.read(p.fetchOffset(), Math.max(maxBytes, 0), upper, minOne);
                     if (!r.ok()) {
@@ -131,6 +136,14 @@ public final class FetchHandler implements ApiHandler {
                                 pd, ResponseEncoder.zeroCopyRecords(r.slice(), r.sizeInBytes()));
                         total += r.sizeInBytes();
                         budget -= r.sizeInBytes();
+                        if (readCommitted) {
+                            for (AbortedTxn a : log.collectAbortedTransactions(p.fetchOffset(), upper)) {
+                                pd.abortedTransactions()
+                                        .add(new FetchResponseData.AbortedTransaction()
+                                                .setProducerId(a.producerId())
+                                                .setFirstOffset(a.firstOffset()));
+                            }
+                        }
                     }
                 } catch (LogOfflineException e) {
                     pd.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());

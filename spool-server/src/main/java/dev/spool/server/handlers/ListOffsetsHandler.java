@@ -11,7 +11,8 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * ListOffsets: latest (the high watermark, as Kafka answers consumers), earliest, earliest-local,
+ * ListOffsets: latest (the high watermark, as Kafka answers consumers; the last stable offset for
+ * {@code isolation_level} read_committed), earliest, earliest-local,
  * max-timestamp, or the first record at or after a timestamp. Latest-tiered answers -1 (no tiered
  * storage); a timestamp with no record at or after it answers offset -1.
  */
@@ -22,6 +23,8 @@ public final class ListOffsetsHandler extends SimpleHandler<ListOffsetsRequestDa
     static final short MIN_VERSION_WITH_LEADER_EPOCH = 4;
 
     static final int NO_LEADER_EPOCH = -1;
+    /** ListOffsets v2+ {@code isolation_level}: 1 = read_committed. */
+    static final byte READ_COMMITTED = 1;
 
     private final BrokerContext broker;
 
@@ -37,7 +40,8 @@ public final class ListOffsetsHandler extends SimpleHandler<ListOffsetsRequestDa
             ListOffsetsResponseData.ListOffsetsTopicResponse tr =
                     new ListOffsetsResponseData.ListOffsetsTopicResponse().setName(t.name());
             for (ListOffsetsRequestData.ListOffsetsPartition p : t.partitions()) {
-                ListOffsetsResponseData.ListOffsetsPartitionResponse pr = partition(t.name(), p);
+                ListOffsetsResponseData.ListOffsetsPartitionResponse pr =
+                        partition(t.name(), p, request.isolationLevel() == READ_COMMITTED);
                 if (ctx.apiVersion() < MIN_VERSION_WITH_LEADER_EPOCH) {
                     pr.setLeaderEpoch(NO_LEADER_EPOCH); // not in the response before v4: cannot be encoded
                 }
@@ -49,7 +53,7 @@ public final class ListOffsetsHandler extends SimpleHandler<ListOffsetsRequestDa
     }
 
     private ListOffsetsResponseData.ListOffsetsPartitionResponse partition(
-            String topic, ListOffsetsRequestData.ListOffsetsPartition p) {
+            String topic, ListOffsetsRequestData.ListOffsetsPartition p, boolean readCommitted) {
         ListOffsetsResponseData.ListOffsetsPartitionResponse out =
                 new ListOffsetsResponseData.ListOffsetsPartitionResponse()
                         .setPartitionIndex(p.partitionIndex())
@@ -64,15 +68,17 @@ public final class ListOffsetsHandler extends SimpleHandler<ListOffsetsRequestDa
             return out.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
         }
         long ts = p.timestamp();
+        // What a consumer of this isolation level may read up to (Kafka's "last fetchable offset").
+        long lastFetchable = readCommitted ? log.lastStableOffset() : log.highWatermark();
         try {
             if (ts == Log.LATEST_TIMESTAMP) {
-                return out.setOffset(log.highWatermark()).setLeaderEpoch(0);
+                return out.setOffset(lastFetchable).setLeaderEpoch(0);
             }
             if (ts == LATEST_TIERED_TIMESTAMP || ts == EARLIEST_PENDING_UPLOAD_TIMESTAMP) {
                 return out;
             }
             Log.TimestampOffset found = log.fetchOffsetByTimestamp(ts);
-            if (found == null || found.offset() >= log.highWatermark() && ts >= 0) {
+            if (found == null || found.offset() >= lastFetchable && ts >= 0) {
                 return out;
             }
             return out.setTimestamp(found.timestamp()).setOffset(found.offset()).setLeaderEpoch(0);

@@ -17,7 +17,8 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * Produce: one v2 batch per partition, validated and appended in place on the connection's event
  * loop. acks=0 gets no response; acks=1 and acks=all (one node: the ISR is this broker) answer after
- * the append. The high watermark follows the log end and waiting fetches are woken.
+ * the append. The high watermark follows the log end and waiting fetches are woken. Transactional
+ * batches are appended like idempotent ones; they open the producer's transaction on the partition.
  */
 public final class ProduceHandler extends SimpleHandler<ProduceRequestData> {
     /** Produce v7 introduced zstd (KIP-110). */
@@ -101,6 +102,11 @@ public final class ProduceHandler extends SimpleHandler<ProduceRequestData> {
                     .setLogStartOffset(-1);
             return;
         }
+        // KIP-890 verification: before a producer's first transactional batch on a partition, the
+        // transaction coordinator confirms the partition is in the producer's ongoing transaction
+        // (AddPartitionsToTxn with verify_only); Log.hasOngoingTransaction(producerId) tells whether this
+        // batch is such a first one. No verifier is installed yet: transactional batches
+        // are accepted as they come (the log checks their epoch and sequence like idempotent ones).
         try {
             AppendResult r = log.appendAsLeader(records, 0);
             if (!r.ok()) {
