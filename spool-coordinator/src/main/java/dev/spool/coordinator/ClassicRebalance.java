@@ -290,7 +290,11 @@ final class ClassicRebalance {
         group.transitionTo(GroupState.PREPARING_REBALANCE, now(), reason);
         group.cancelRebalanceTimer();
         int rebalanceTimeout = group.maxRebalanceTimeoutMs();
-        if (initial && shard.config.initialRebalanceDelayMs() > 0) {
+        if (initial) {
+            // As Kafka, also with group.initial.rebalance.delay.ms=0: the join of a new group ends in a
+            // timer, not inline, so members whose joins are already queued (a whole application starting)
+            // make the first generation instead of each forcing another rebalance; the timer re-arms while
+            // members keep arriving, up to the rebalance timeout.
             int delay = Math.min(shard.config.initialRebalanceDelayMs(), rebalanceTimeout);
             group.initialDelayActive = true;
             group.newMemberAdded = false;

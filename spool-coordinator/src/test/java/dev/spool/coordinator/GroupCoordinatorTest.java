@@ -145,6 +145,25 @@ class GroupCoordinatorTest {
         return coordinator.describeGroup(group, (short) 6).join();
     }
 
+    @Test
+    void withNoInitialDelayMembersWhoseJoinsAreQueuedStillFormTheFirstGenerationTogether() {
+        GroupCoordinatorConfig config =
+                new GroupCoordinatorConfig(4, 1_000, 60_000, 0, MAX_SIZE, RETENTION_MS, CHECK_MS, 16, 1);
+        coordinator = GroupCoordinator.create(config, log, clock, p -> clock);
+        coordinator.startup();
+        // As Kafka: the join of a new group ends in a timer (due at once), so a second member whose join
+        // is handled before that timer runs is in generation 1 too, instead of forcing generation 2.
+        CompletableFuture<JoinGroupResponseData> a = joinNew("g0");
+        assertThat(a).isNotDone();
+        CompletableFuture<JoinGroupResponseData> b = joinNew("g0");
+        clock.runDue();
+        assertThat(a).isDone();
+        assertThat(b).isDone();
+        assertThat(a.join().generationId()).isEqualTo(1);
+        assertThat(b.join().generationId()).isEqualTo(1);
+        assertThat(a.join().members()).hasSize(2); // the leader's answer lists both
+    }
+
     /** Two members through a full rebalance: leader assigns, both synced; returns {leader, follower, generation}. */
     String[] stableGroupOfTwo(String group) {
         CompletableFuture<JoinGroupResponseData> a = joinNew(group);
