@@ -10,7 +10,8 @@
 # A B A B ... Both brokers: loopback, a data dir under the same temp dir, -Xmx1g, no fsync per message.
 # Parsing, medians, the table and the CSV are Java (dev.spool.bench.compare.Report).
 #
-# Env: ROUNDS (3), BROKERS ("kafka spool"; name one to try a single broker), KAFKA_VERSION (4.4.0),
+# Env: ROUNDS (3), BROKERS ("kafka spool"; name one to try a single broker), ONLY (an extended regex:
+#      run only the workloads whose names match; start-up is always measured), KAFKA_VERSION (4.4.0),
 #      KAFKA_TOOLS_FALLBACK (4.3.1), MVN ("./mvnw -B -q"),
 #      COMPARE_DIR (parent of the temp dir; default $TMPDIR or /tmp), KEEP=1 keeps the temp dir.
 set -euo pipefail
@@ -172,6 +173,7 @@ stop_broker() {
 # run WORKLOAD BYTES COMMAND...: one measured run, appended to $RESULTS as one block.
 run() {
   local name="$1" bytes="$2" before after out rc=0 err="$WORK/run.err"; shift 2
+  [[ -n "${ONLY:-}" ]] && ! grep -Eq -- "$ONLY" <<< "$name" && return 0
   if ! kill -0 "$PID" 2>/dev/null; then
     printf '=== workload=%s broker=%s round=%s\n@error=broker not running\n' "$name" "$BROKER" "$ROUND" >> "$RESULTS"
     echo "[$BROKER round $ROUND] $name: skipped, the broker is not running" >&2; return
@@ -225,9 +227,9 @@ round() { # round BROKER ROUND
   # transactions of at most 100 ms each (a commit, with its markers, every 100 ms)
   run produce-100B-1p-txn $((SMALL * 100)) perf ptxn "$SMALL" 100 acks=all --transactional-id "bench-txn-$ROUND" \
     --transaction-duration-ms 100
-  # untimed: a tenth of the records once, so that the measured pass is the broker's steady state and not
-  # the JIT compiling its fetch and group paths (most of a cold broker's CPU in this workload); same on both
-  cperf p1 $((SMALL / 10)) > /dev/null 2>&1 || true
+  # twice: the first pass is the broker's first consumer (its CPU is mostly the JIT compiling the fetch and
+  # group paths), the second the steady state
+  run consume-100B-1p-first $((SMALL * 100)) cperf p1 "$SMALL"
   run consume-100B-1p $((SMALL * 100)) cperf p1 "$SMALL"
   run e2e-latency-100B 0 e2e e2e "$E2E" 100
   run e2e-latency-100B-fine 0 client e2e e2e-fine "$E2E" 100
