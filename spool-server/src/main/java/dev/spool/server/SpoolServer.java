@@ -118,7 +118,7 @@ public final class SpoolServer implements AutoCloseable {
                     new ApiVersionsHandler(registryRef::get),
                     new MetadataHandler(ctx),
                     new CreateTopicsHandler(ctx),
-                    new ProduceHandler(ctx),
+                    new ProduceHandler(ctx, transactions),
                     new FetchHandler(ctx),
                     new ListOffsetsHandler(ctx),
                     new TopicAdminHandlers.DeleteTopics(ctx),
@@ -147,7 +147,7 @@ public final class SpoolServer implements AutoCloseable {
                     new DescribeGroupsHandler(groups),
                     new DeleteGroupsHandler(groups),
                     new OffsetDeleteHandler(ctx, groups),
-                    new WriteTxnMarkersHandler(txnMarkers)));
+                    new WriteTxnMarkersHandler(txnMarkers, groups)));
             registryRef.set(registry);
             ServerConfig.Listener adv = config.advertisedListeners().get(0);
             // Until bound, a port-0 listener advertises the port it will get; set before accepting.
