@@ -97,7 +97,7 @@ public final class ProduceHandler extends VersionedHandler {
                             partitions)
                     .thenAccept(errors -> {
                         for (Unverified u : batches) {
-                            Errors error = errors.getOrDefault(u.tp(), Errors.INVALID_TXN_STATE);
+                            Errors error = errors.getOrDefault(u.tp(), Errors.TRANSACTION_ABORTABLE);
                             if (error == Errors.NONE) {
                                 appendVerified(u.log(), u.records(), u.response());
                             } else {
@@ -115,8 +115,8 @@ public final class ProduceHandler extends VersionedHandler {
         if (verification == Errors.PRODUCER_FENCED) {
             return Errors.INVALID_PRODUCER_EPOCH;
         }
-        if (verification == Errors.INVALID_TXN_STATE && produceVersion >= MIN_VERSION_FOR_TRANSACTION_ABORTABLE) {
-            return Errors.TRANSACTION_ABORTABLE;
+        if (verification == Errors.TRANSACTION_ABORTABLE && produceVersion < MIN_VERSION_FOR_TRANSACTION_ABORTABLE) {
+            return Errors.INVALID_TXN_STATE; // for clients that predate TRANSACTION_ABORTABLE
         }
         return verification;
     }
