@@ -118,7 +118,13 @@ final class GroupsCommand implements Runnable {
                 Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = latest.isEmpty()
                         ? Map.of()
                         : admin.listOffsets(latest).all().get();
-                out.printf(Locale.ROOT, "%nConsumer group '%s' (%s)%n", group, d.groupState());
+                out.printf(
+                        Locale.ROOT,
+                        "%nConsumer group '%s' (%s, %s protocol, assignor %s)%n",
+                        group,
+                        d.groupState(),
+                        d.type(),
+                        d.partitionAssignor().isEmpty() ? "-" : d.partitionAssignor());
                 out.printf(
                         Locale.ROOT,
                         "%-20s %-20s %-9s %-15s %-15s %-6s %-40s %-15s %s%n",

@@ -3,6 +3,7 @@ package dev.spool.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -10,11 +11,14 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,6 +65,35 @@ class GroupsCommandTest {
         all[3] = broker.bootstrap();
         System.arraycopy(args, 0, all, 4, args.length);
         return Cli.run(all);
+    }
+
+    @Test
+    void describeShowsAConsumerProtocolGroupAndItsOwners() throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "kip848");
+        p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "reader");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            c.subscribe(List.of("orders"));
+            int read = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (read < 10 && System.nanoTime() < deadline) {
+                read += c.poll(Duration.ofMillis(200)).count();
+            }
+            assertThat(read).isEqualTo(10);
+            c.commitSync();
+            Cli.Result list = groups("list", "--state");
+            assertThat(list.out()).containsPattern("kip848 +Stable");
+            Cli.Result describe = groups("describe", "--group", "kip848");
+            assertThat(describe.exitCode()).as(describe.toString()).isZero();
+            assertThat(describe.out()).contains("(Stable, Consumer protocol, assignor uniform)");
+            assertThat(describe.out())
+                    .containsPattern("kip848 +orders +0 +5 +5 +0 +\\S+ +/127.0.0.1 +reader")
+                    .containsPattern("kip848 +orders +1 +5 +5 +0 +\\S+ +/127.0.0.1 +reader");
+        }
     }
 
     @Test

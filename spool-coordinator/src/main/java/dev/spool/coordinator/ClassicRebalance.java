@@ -51,6 +51,16 @@ final class ClassicRebalance {
             return done(joinError(memberId, Errors.INVALID_SESSION_TIMEOUT));
         }
         boolean unknownMember = memberId.isEmpty();
+        ConsumerGroup consumerGroup = shard.consumerGroups.get(groupId);
+        if (consumerGroup != null) {
+            // As Kafka with online migration disabled: only an empty consumer group may turn classic.
+            if (!consumerGroup.isEmpty()) {
+                return done(joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
+            }
+            if (!shard.write(ConsumerGroups.groupTombstones(consumerGroup))) {
+                return done(joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE));
+            }
+        }
         ClassicGroup group = shard.groups.get(groupId);
         if (group == null) {
             if (!unknownMember) {

@@ -56,6 +56,13 @@ final class GroupAdmin {
         return out;
     }
 
+    static List<ListGroupsResponseData.ListedGroup> concat(
+            List<ListGroupsResponseData.ListedGroup> a, List<ListGroupsResponseData.ListedGroup> b) {
+        List<ListGroupsResponseData.ListedGroup> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
     DescribeGroupsResponseData.DescribedGroup describe(String groupId, short version) {
         DescribeGroupsResponseData.DescribedGroup d = new DescribeGroupsResponseData.DescribedGroup()
                 .setGroupId(groupId)
@@ -65,7 +72,8 @@ final class GroupAdmin {
         if (g == null || g.is(GroupState.DEAD) || g.protocolType == null) {
             d.setGroupState(GroupState.DEAD.kafkaName()).setProtocolType("").setProtocolData("");
             if (version >= 6) {
-                d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage("Group " + groupId + " not found.");
+                String why = shard.consumerGroups.contains(groupId) ? " is not a classic group." : " not found.";
+                d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage("Group " + groupId + why);
             }
             return d;
         }

@@ -9,6 +9,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -57,10 +60,22 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupOffsets[] offsets;
     private final GroupAdmin[] admins;
     private final TxnOffsetCommits[] txnOffsets;
+    private final ConsumerGroupHeartbeats[] consumerHeartbeats;
+    private final ConsumerGroupAdmin[] consumerAdmins;
     private volatile boolean active;
 
-    /** Production: shards on {@code config.threads()} single-thread lanes. */
+    /** Production: shards on {@code config.threads()} single-thread lanes; consumer groups with defaults and no topics. */
     public static GroupCoordinator create(GroupCoordinatorConfig config, CoordinatorLog log, Time time) {
+        return create(config, ConsumerGroupConfig.defaults(), log, TopicCatalog.EMPTY, time);
+    }
+
+    /** Production: shards on {@code config.threads()} single-thread lanes; KIP-848 groups assign {@code topics}. */
+    public static GroupCoordinator create(
+            GroupCoordinatorConfig config,
+            ConsumerGroupConfig consumerConfig,
+            CoordinatorLog log,
+            TopicCatalog topics,
+            Time time) {
         List<ScheduledThreadPoolExecutor> lanes = new ArrayList<>();
         for (int i = 0; i < config.threads(); i++) {
             int lane = i;
@@ -74,18 +89,38 @@ public final class GroupCoordinator implements AutoCloseable {
             lanes.add(e);
         }
         return new GroupCoordinator(
-                config, log, time, lanes, p -> new ExecutorShardScheduler(lanes.get(p % lanes.size())));
+                config,
+                consumerConfig,
+                log,
+                topics,
+                time,
+                lanes,
+                p -> new ExecutorShardScheduler(lanes.get(p % lanes.size())));
     }
 
     /** Tests: shards on the given schedulers (e.g. inline with a mock clock). */
     public static GroupCoordinator create(
             GroupCoordinatorConfig config, CoordinatorLog log, Time time, IntFunction<ShardScheduler> schedulers) {
-        return new GroupCoordinator(config, log, time, List.of(), schedulers);
+        return new GroupCoordinator(
+                config, ConsumerGroupConfig.defaults(), log, TopicCatalog.EMPTY, time, List.of(), schedulers);
+    }
+
+    /** Tests: KIP-848 groups over {@code topics}, shards on the given schedulers. */
+    public static GroupCoordinator create(
+            GroupCoordinatorConfig config,
+            ConsumerGroupConfig consumerConfig,
+            CoordinatorLog log,
+            TopicCatalog topics,
+            Time time,
+            IntFunction<ShardScheduler> schedulers) {
+        return new GroupCoordinator(config, consumerConfig, log, topics, time, List.of(), schedulers);
     }
 
     private GroupCoordinator(
             GroupCoordinatorConfig config,
+            ConsumerGroupConfig consumerConfig,
             CoordinatorLog log,
+            TopicCatalog topics,
             Time time,
             List<ScheduledThreadPoolExecutor> lanes,
             IntFunction<ShardScheduler> schedulers) {
@@ -98,12 +133,16 @@ public final class GroupCoordinator implements AutoCloseable {
         offsets = new GroupOffsets[n];
         admins = new GroupAdmin[n];
         txnOffsets = new TxnOffsetCommits[n];
+        consumerHeartbeats = new ConsumerGroupHeartbeats[n];
+        consumerAdmins = new ConsumerGroupAdmin[n];
         for (int p = 0; p < n; p++) {
             shards[p] = new GroupShard(p, log, schedulers.apply(p), time, config);
             rebalances[p] = new ClassicRebalance(shards[p]);
             offsets[p] = new GroupOffsets(shards[p], rebalances[p]);
             admins[p] = new GroupAdmin(shards[p]);
             txnOffsets[p] = new TxnOffsetCommits(shards[p]);
+            consumerHeartbeats[p] = new ConsumerGroupHeartbeats(shards[p], consumerConfig, topics);
+            consumerAdmins[p] = new ConsumerGroupAdmin(shards[p], consumerHeartbeats[p], topics);
         }
     }
 
@@ -138,8 +177,14 @@ public final class GroupCoordinator implements AutoCloseable {
         for (int p = 0; p < shards.length; p++) {
             GroupShard shard = shards[p];
             ClassicRebalance rebalance = rebalances[p];
+            ConsumerGroupHeartbeats consumer = consumerHeartbeats[p];
             shard.markLoading();
-            shard.scheduler.execute(() -> shard.load(rebalance));
+            shard.scheduler.execute(() -> {
+                shard.load(rebalance);
+                if (shard.status() == GroupShard.Status.ACTIVE) {
+                    consumer.onLoaded();
+                }
+            });
         }
     }
 
@@ -219,12 +264,16 @@ public final class GroupCoordinator implements AutoCloseable {
     /** OffsetFetch for one group ({@code topics} null = every committed offset). */
     public CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup> fetchOffsets(
             String groupId, List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics) {
-        return route(
-                groupId,
-                p -> CompletableFuture.completedFuture(offsets[p].fetch(groupId, topics)),
-                e -> new OffsetFetchResponseData.OffsetFetchResponseGroup()
-                        .setGroupId(groupId)
-                        .setErrorCode(e.code()));
+        return fetchOffsets(groupId, null, -1, topics);
+    }
+
+    /** OffsetFetch v9+ for one group; a consumer group checks {@code memberEpoch} if it is not negative. */
+    public CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup> fetchOffsets(
+            String groupId,
+            String memberId,
+            int memberEpoch,
+            List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics) {
+        return fetchOffsets(groupId, memberId, memberEpoch, topics, false);
     }
 
     /**
@@ -232,13 +281,18 @@ public final class GroupCoordinator implements AutoCloseable {
      * answer UNSTABLE_OFFSET_COMMIT (the client retries).
      */
     public CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup> fetchOffsets(
-            String groupId, List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics, boolean requireStable) {
-        if (!requireStable) {
-            return fetchOffsets(groupId, topics);
-        }
+            String groupId,
+            String memberId,
+            int memberEpoch,
+            List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics,
+            boolean requireStable) {
         return route(
                 groupId,
-                p -> CompletableFuture.completedFuture(txnOffsets[p].markUnstable(offsets[p].fetch(groupId, topics))),
+                p -> {
+                    OffsetFetchResponseData.OffsetFetchResponseGroup r =
+                            offsets[p].fetch(groupId, memberId, memberEpoch, topics);
+                    return CompletableFuture.completedFuture(requireStable ? txnOffsets[p].markUnstable(r) : r);
+                },
                 e -> new OffsetFetchResponseData.OffsetFetchResponseGroup()
                         .setGroupId(groupId)
                         .setErrorCode(e.code()));
@@ -302,7 +356,11 @@ public final class GroupCoordinator implements AutoCloseable {
     public CompletableFuture<DeleteGroupsResponseData.DeletableGroupResult> deleteGroup(String groupId) {
         return route(
                 groupId,
-                p -> CompletableFuture.completedFuture(admins[p].delete(groupId)),
+                p -> {
+                    ConsumerGroup consumer = shards[p].consumerGroups.get(groupId);
+                    return CompletableFuture.completedFuture(
+                            consumer != null ? consumerAdmins[p].delete(consumer) : admins[p].delete(groupId));
+                },
                 e -> new DeleteGroupsResponseData.DeletableGroupResult()
                         .setGroupId(groupId)
                         .setErrorCode(e.code()));
@@ -317,6 +375,7 @@ public final class GroupCoordinator implements AutoCloseable {
         for (int p = 0; p < shards.length; p++) {
             GroupShard shard = shards[p];
             GroupAdmin admin = admins[p];
+            ConsumerGroupAdmin consumerAdmin = consumerAdmins[p];
             CompletableFuture<List<ListGroupsResponseData.ListedGroup>> f = new CompletableFuture<>();
             parts.add(f);
             // A shard still loading answers null (not an empty list).
@@ -324,7 +383,11 @@ public final class GroupCoordinator implements AutoCloseable {
                     shard,
                     f,
                     () -> f.complete(
-                            shard.status() == GroupShard.Status.ACTIVE ? admin.list(statesFilter, typesFilter) : null));
+                            shard.status() == GroupShard.Status.ACTIVE
+                                    ? GroupAdmin.concat(
+                                            admin.list(statesFilter, typesFilter),
+                                            consumerAdmin.list(lower(statesFilter), lower(typesFilter)))
+                                    : null));
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
                 .handle((v, e) -> {
@@ -340,6 +403,37 @@ public final class GroupCoordinator implements AutoCloseable {
                     }
                     return resp;
                 });
+    }
+
+    private static java.util.Set<String> lower(List<String> filter) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (filter != null) {
+            filter.forEach(s -> out.add(s.toLowerCase(java.util.Locale.ROOT)));
+        }
+        return out;
+    }
+
+    // ---- KIP-848 consumer groups
+
+    /** ConsumerGroupHeartbeat (v0..v1). */
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
+            Caller caller, ConsumerGroupHeartbeatRequestData req) {
+        return route(
+                req.groupId(),
+                p -> CompletableFuture.completedFuture(consumerHeartbeats[p].heartbeat(
+                        req, caller.apiVersion(), caller.clientId(), caller.clientHost())),
+                e -> new ConsumerGroupHeartbeatResponseData().setErrorCode(e.code()));
+    }
+
+    /** One group of ConsumerGroupDescribe. */
+    public CompletableFuture<ConsumerGroupDescribeResponseData.DescribedGroup> consumerGroupDescribe(String groupId) {
+        return route(
+                groupId,
+                p -> CompletableFuture.completedFuture(consumerAdmins[p].describe(groupId)),
+                e -> new ConsumerGroupDescribeResponseData.DescribedGroup()
+                        .setGroupId(groupId)
+                        .setErrorCode(e.code())
+                        .setGroupState(""));
     }
 
     // ---- routing

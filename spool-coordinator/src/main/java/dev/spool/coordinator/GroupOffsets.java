@@ -105,6 +105,10 @@ final class GroupOffsets {
         }
         int generation = req.generationIdOrMemberEpoch();
         String memberId = req.memberId() == null ? "" : req.memberId();
+        ConsumerGroup consumerGroup = shard.consumerGroups.get(req.groupId());
+        if (consumerGroup != null) {
+            return ConsumerGroupAdmin.validateCommit(consumerGroup, memberId, generation, version);
+        }
         ClassicGroup group = shard.groups.get(req.groupId());
         if (group == null) {
             if (generation >= 0) {
@@ -137,8 +141,23 @@ final class GroupOffsets {
     /** The committed offsets of one group, as the v8+ group entry; {@code topics} null = all. */
     OffsetFetchResponseData.OffsetFetchResponseGroup fetch(
             String groupId, List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics) {
+        return fetch(groupId, null, -1, topics);
+    }
+
+    /** OffsetFetch v9+: a consumer group checks the member id and epoch when an epoch is given. */
+    OffsetFetchResponseData.OffsetFetchResponseGroup fetch(
+            String groupId,
+            String memberId,
+            int memberEpoch,
+            List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics) {
         OffsetFetchResponseData.OffsetFetchResponseGroup g =
                 new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(groupId);
+        ConsumerGroup consumerGroup = shard.consumerGroups.get(groupId);
+        Errors memberError =
+                consumerGroup == null ? null : ConsumerGroupAdmin.validateFetch(consumerGroup, memberId, memberEpoch);
+        if (memberError != null) {
+            return g.setErrorCode(memberError.code());
+        }
         // As Kafka: an empty id is a group without offsets, not an error.
         Map<String, Map<Integer, OffsetValue>> committed = shard.offsetsOf(groupId == null ? "" : groupId);
         if (topics == null) {
@@ -189,16 +208,21 @@ final class GroupOffsets {
         if (req.groupId() == null || req.groupId().isEmpty()) {
             return resp.setErrorCode(Errors.INVALID_GROUP_ID.code());
         }
-        ClassicGroup group = shard.groups.get(req.groupId());
-        if (group == null || group.is(GroupState.DEAD)) {
-            return resp.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code());
-        }
         Set<String> subscribed = Set.of();
-        if (!group.is(GroupState.EMPTY)) {
-            if (!"consumer".equals(group.protocolType)) {
-                return resp.setErrorCode(Errors.NON_EMPTY_GROUP.code());
+        ConsumerGroup consumerGroup = shard.consumerGroups.get(req.groupId());
+        if (consumerGroup != null) {
+            subscribed = shard.consumerGroups.subscribedTopics(consumerGroup);
+        } else {
+            ClassicGroup group = shard.groups.get(req.groupId());
+            if (group == null || group.is(GroupState.DEAD)) {
+                return resp.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code());
             }
-            subscribed = group.subscribedTopics();
+            if (!group.is(GroupState.EMPTY)) {
+                if (!"consumer".equals(group.protocolType)) {
+                    return resp.setErrorCode(Errors.NON_EMPTY_GROUP.code());
+                }
+                subscribed = group.subscribedTopics();
+            }
         }
         Map<String, Map<Integer, OffsetValue>> committed = shard.offsetsOf(req.groupId());
         List<CoordinatorRecord> records = new ArrayList<>();

@@ -49,6 +49,8 @@ final class GroupShard {
     final Map<String, Map<String, Map<Integer, OffsetValue>>> offsets = new HashMap<>();
     /** Transactional offset commits waiting for their marker. */
     final PendingTxnOffsets pendingTxnOffsets = new PendingTxnOffsets();
+    /** The KIP-848 consumer groups (their own record types; group ids never in both maps). */
+    final ConsumerGroups consumerGroups = new ConsumerGroups();
 
     private volatile Status status = Status.NOT_LOADED;
     private boolean loading;
@@ -129,6 +131,7 @@ final class GroupShard {
             g.pendingTimers.values().forEach(ShardScheduler.Timer::cancel);
             g.members.values().forEach(ClassicMember::cancelHeartbeat);
         }
+        consumerGroups.all().forEach(ConsumerGroup::cancelTimers);
     }
 
     /**
@@ -179,6 +182,15 @@ final class GroupShard {
 
     /** Applies one record: the only place persisted group and offset state changes. */
     void replay(CoordinatorRecord record) {
+        if (ConsumerGroupRecords.isConsumerGroupKey(record.key())) {
+            consumerGroups.replay(record);
+            String group = ConsumerGroupRecords.decodeKey(record.key()).group();
+            ClassicGroup simple = groups.get(group);
+            if (record.value() != null && simple != null && simple.members.isEmpty()) {
+                groups.remove(group); // an empty classic group became this consumer group
+            }
+            return;
+        }
         OffsetsTopicLayout.Key key = OffsetsTopicLayout.decodeKey(record.key());
         if (key instanceof OffsetKey k) {
             if (record.value() == null) {
@@ -201,6 +213,9 @@ final class GroupShard {
                         .computeIfAbsent(k.topic(), t -> new TreeMap<>())
                         .put(k.partition(), v);
                 // A commit for an unknown group creates a simple (memberless) group, as Kafka does.
+                if (consumerGroups.contains(k.group())) {
+                    return;
+                }
                 groups.computeIfAbsent(k.group(), g -> {
                     ClassicGroup simple = new ClassicGroup(g, time.milliseconds());
                     simple.protocolType = "";
@@ -365,6 +380,27 @@ final class GroupShard {
             }
             if (empty && expired == total && g.members.isEmpty() && g.pendingMembers.isEmpty()) {
                 records.add(new CoordinatorRecord(OffsetsTopicLayout.groupKey(g.groupId), null));
+            }
+        }
+        // KIP-848 groups: offsets expire by commit time, those of a live group only for topics it no
+        // longer subscribes to; an empty group left without offsets is deleted.
+        for (ConsumerGroup cg : consumerGroups.all()) {
+            java.util.Set<String> subscribed = cg.isEmpty() ? java.util.Set.of() : consumerGroups.subscribedTopics(cg);
+            int expired = 0;
+            int total = 0;
+            for (Map.Entry<String, Map<Integer, OffsetValue>> t :
+                    offsets.getOrDefault(cg.groupId, Map.of()).entrySet()) {
+                for (Map.Entry<Integer, OffsetValue> p : t.getValue().entrySet()) {
+                    total++;
+                    if (!subscribed.contains(t.getKey())
+                            && now - p.getValue().commitTimestamp() >= config.offsetsRetentionMs()) {
+                        records.add(offsetTombstone(cg.groupId, t.getKey(), p.getKey()));
+                        expired++;
+                    }
+                }
+            }
+            if (cg.isEmpty() && expired == total) {
+                records.addAll(ConsumerGroups.groupTombstones(cg));
             }
         }
         if (!records.isEmpty()) {

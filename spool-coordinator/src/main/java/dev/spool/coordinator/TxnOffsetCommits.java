@@ -66,9 +66,15 @@ final class TxnOffsetCommits {
         if (req.groupId() == null || req.groupId().isEmpty()) {
             return Errors.INVALID_GROUP_ID;
         }
-        ClassicGroup group = shard.groups.get(req.groupId());
         int generation = req.generationIdOrMemberEpoch();
         String memberId = req.memberId() == null ? "" : req.memberId();
+        ConsumerGroup consumerGroup = shard.consumerGroups.get(req.groupId());
+        if (consumerGroup != null) {
+            // a KIP-848 group: the member epoch must be the member's current one (ILLEGAL_GENERATION, as
+            // Kafka answers a transactional commit, rather than STALE_MEMBER_EPOCH)
+            return ConsumerGroupAdmin.validateCommit(consumerGroup, memberId, generation, (short) 0);
+        }
+        ClassicGroup group = shard.groups.get(req.groupId());
         if (group == null) {
             return generation >= 0 ? Errors.ILLEGAL_GENERATION : null;
         }

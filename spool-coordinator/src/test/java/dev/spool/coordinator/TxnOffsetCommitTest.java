@@ -59,7 +59,7 @@ class TxnOffsetCommitTest {
                         .setName("t")
                         .setPartitionIndexes(List.of(0)));
         return coordinator
-                .fetchOffsets(group, topics, requireStable)
+                .fetchOffsets(group, null, -1, topics, requireStable)
                 .join()
                 .topics()
                 .get(0)

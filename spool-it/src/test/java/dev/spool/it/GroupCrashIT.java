@@ -28,8 +28,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * SIGKILL of a broker process after a group committed offsets: the restarted broker rebuilds the
@@ -81,12 +82,13 @@ class GroupCrashIT {
     }
 
     /** A group member that reads {@code count} records, commits them, and leaves. */
-    static List<ConsumerRecord<String, String>> consume(String bootstrap, int count) {
+    static List<ConsumerRecord<String, String>> consume(String bootstrap, int count, String protocol) {
         Properties cp = new Properties();
         cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         cp.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
         cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        cp.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
         List<ConsumerRecord<String, String>> got = new ArrayList<>();
         try (KafkaConsumer<String, String> c =
                 new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
@@ -102,8 +104,10 @@ class GroupCrashIT {
         return got;
     }
 
-    @Test
-    void committedOffsetsSurviveSigkill() throws Exception {
+    /** Both rebalance protocols: classic groups and KIP-848 ({@code group.protocol=consumer}) groups. */
+    @ParameterizedTest
+    @ValueSource(strings = {"classic", "consumer"})
+    void committedOffsetsSurviveSigkill(String protocol) throws Exception {
         Path data = dir.resolve("data");
         String bootstrap = "127.0.0.1:" + startBroker(data, "first");
         Properties ap = new Properties();
@@ -114,7 +118,7 @@ class GroupCrashIT {
                     .get(30, TimeUnit.SECONDS);
         }
         produce(bootstrap, "before");
-        assertThat(consume(bootstrap, PARTITIONS * PER_PARTITION)).hasSize(PARTITIONS * PER_PARTITION);
+        assertThat(consume(bootstrap, PARTITIONS * PER_PARTITION, protocol)).hasSize(PARTITIONS * PER_PARTITION);
 
         Process first = processes.get(0);
         first.destroyForcibly();
@@ -136,9 +140,16 @@ class GroupCrashIT {
                 expected.put(new TopicPartition(TOPIC, p), (long) PER_PARTITION);
             }
             assertThat(offsets).isEqualTo(expected);
+            assertThat(admin.describeConsumerGroups(List.of(GROUP))
+                            .all()
+                            .get(30, TimeUnit.SECONDS)
+                            .get(GROUP)
+                            .type()
+                            .toString())
+                    .isEqualToIgnoringCase(protocol);
         }
         produce(bootstrap2, "after");
-        List<ConsumerRecord<String, String>> resumed = consume(bootstrap2, PARTITIONS * PER_PARTITION);
+        List<ConsumerRecord<String, String>> resumed = consume(bootstrap2, PARTITIONS * PER_PARTITION, protocol);
         assertThat(resumed).hasSize(PARTITIONS * PER_PARTITION);
         assertThat(resumed).allMatch(r -> r.value().startsWith("after-") && r.offset() >= PER_PARTITION);
     }

@@ -12,6 +12,7 @@ import static dev.spool.common.config.ConfigDef.oneOf;
 import dev.spool.common.config.ConfigDef;
 import dev.spool.common.config.ConfigException;
 import dev.spool.common.config.ParsedConfig;
+import dev.spool.coordinator.ConsumerGroupConfig;
 import dev.spool.coordinator.GroupCoordinatorConfig;
 import dev.spool.coordinator.TransactionCoordinatorConfig;
 import dev.spool.protocol.record.RecordBatch;
@@ -98,6 +99,15 @@ public final class ServerConfig {
             "transaction.abort.timed.out.transaction.cleanup.interval.ms";
     public static final String TRANSACTION_REMOVE_EXPIRED_CLEANUP_INTERVAL_MS =
             "transaction.remove.expired.transaction.cleanup.interval.ms";
+    public static final String GROUP_COORDINATOR_REBALANCE_PROTOCOLS = "group.coordinator.rebalance.protocols";
+    public static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
+    public static final String GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS = "group.consumer.min.session.timeout.ms";
+    public static final String GROUP_CONSUMER_MAX_SESSION_TIMEOUT_MS = "group.consumer.max.session.timeout.ms";
+    public static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
+    public static final String GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS = "group.consumer.min.heartbeat.interval.ms";
+    public static final String GROUP_CONSUMER_MAX_HEARTBEAT_INTERVAL_MS = "group.consumer.max.heartbeat.interval.ms";
+    public static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
+    public static final String GROUP_CONSUMER_ASSIGNORS = "group.consumer.assignors";
 
     static final ConfigDef DEF = new ConfigDef()
             .define(NODE_ID, INT, "1", atLeast(0), "This broker's id")
@@ -264,7 +274,31 @@ public final class ServerConfig {
                     INT,
                     "3600000",
                     atLeast(1),
-                    "Interval between checks for expired transactional ids");
+                    "Interval between checks for expired transactional ids")
+            .define(
+                    GROUP_COORDINATOR_REBALANCE_PROTOCOLS,
+                    LIST,
+                    "classic,consumer",
+                    ConfigDef.nonEmptyList(),
+                    "Rebalance protocols served: classic, consumer (KIP-848)")
+            .define(GROUP_CONSUMER_SESSION_TIMEOUT_MS, INT, "45000", atLeast(1), "KIP-848 member session timeout")
+            .define(GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS, INT, "45000", atLeast(1), "Lower bound of the above")
+            .define(GROUP_CONSUMER_MAX_SESSION_TIMEOUT_MS, INT, "60000", atLeast(1), "Upper bound of the above")
+            .define(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, INT, "5000", atLeast(1), "KIP-848 heartbeat interval")
+            .define(GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS, INT, "5000", atLeast(1), "Lower bound of the above")
+            .define(GROUP_CONSUMER_MAX_HEARTBEAT_INTERVAL_MS, INT, "15000", atLeast(1), "Upper bound of the above")
+            .define(
+                    GROUP_CONSUMER_MAX_SIZE,
+                    INT,
+                    String.valueOf(Integer.MAX_VALUE),
+                    atLeast(1),
+                    "Most members in a KIP-848 group")
+            .define(
+                    GROUP_CONSUMER_ASSIGNORS,
+                    LIST,
+                    "uniform,range",
+                    ConfigDef.nonEmptyList(),
+                    "Server-side assignors of KIP-848 groups; the first is the default");
 
     /** A listener: name, host and port (port 0 picks a free one). */
     public record Listener(String name, String host, int port) {}
@@ -283,6 +317,7 @@ public final class ServerConfig {
         c.listeners(); // validate now
         c.defaultLogConfig();
         c.cleanerConfig();
+        c.consumerGroupConfig();
         return c;
     }
 
@@ -429,6 +464,65 @@ public final class ServerConfig {
 
     public int transactionStateLoadBufferSize() {
         return parsed.getInt(TRANSACTION_STATE_LOG_LOAD_BUFFER_SIZE);
+    }
+
+    /**
+     * The KIP-848 settings ({@code group.consumer.*}, {@code group.coordinator.rebalance.protocols}), with
+     * Kafka's checks: each timeout within its min/max, the heartbeat interval below the session timeout,
+     * known assignors (Kafka's class names are accepted for the built-in ones) and protocols.
+     */
+    public ConsumerGroupConfig consumerGroupConfig() {
+        List<String> protocols = parsed.getList(GROUP_COORDINATOR_REBALANCE_PROTOCOLS);
+        for (String p : protocols) {
+            if (!p.equals("classic") && !p.equals("consumer") && !p.equals("share") && !p.equals("streams")) {
+                throw new ConfigException(GROUP_COORDINATOR_REBALANCE_PROTOCOLS, p, "unknown rebalance protocol");
+            }
+        }
+        if (!protocols.contains("classic")) {
+            throw new ConfigException(
+                    GROUP_COORDINATOR_REBALANCE_PROTOCOLS, String.join(",", protocols), "must contain classic");
+        }
+        int session = bounded(
+                GROUP_CONSUMER_SESSION_TIMEOUT_MS,
+                GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS,
+                GROUP_CONSUMER_MAX_SESSION_TIMEOUT_MS);
+        int heartbeat = bounded(
+                GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS,
+                GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS,
+                GROUP_CONSUMER_MAX_HEARTBEAT_INTERVAL_MS);
+        if (heartbeat >= session) {
+            throw new ConfigException(
+                    GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS,
+                    String.valueOf(heartbeat),
+                    "must be below " + GROUP_CONSUMER_SESSION_TIMEOUT_MS + " (" + session + ")");
+        }
+        List<String> assignors = new java.util.ArrayList<>();
+        for (String a : parsed.getList(GROUP_CONSUMER_ASSIGNORS)) {
+            dev.spool.coordinator.assignor.ConsumerGroupAssignor assignor =
+                    dev.spool.coordinator.assignor.ConsumerGroupAssignor.named(a);
+            if (assignor == null) {
+                throw new ConfigException(GROUP_CONSUMER_ASSIGNORS, a, "unknown assignor (uniform or range)");
+            }
+            assignors.add(assignor.name());
+        }
+        return new ConsumerGroupConfig(
+                session, heartbeat, parsed.getInt(GROUP_CONSUMER_MAX_SIZE), assignors, protocols.contains("consumer"));
+    }
+
+    private int bounded(String key, String minKey, String maxKey) {
+        int v = parsed.getInt(key);
+        int min = parsed.getInt(minKey);
+        int max = parsed.getInt(maxKey);
+        if (min > max) {
+            throw new ConfigException(minKey, String.valueOf(min), "must not exceed " + maxKey + " (" + max + ")");
+        }
+        if (v < min || v > max) {
+            throw new ConfigException(
+                    key,
+                    String.valueOf(v),
+                    "must be between " + minKey + " (" + min + ") and " + maxKey + " (" + max + ")");
+        }
+        return v;
     }
 
     public int offsetsTopicSegmentBytes() {

@@ -1,6 +1,7 @@
 package dev.spool.server;
 
 import dev.spool.common.Time;
+import dev.spool.coordinator.ConsumerGroupConfig;
 import dev.spool.coordinator.GroupCoordinator;
 import dev.spool.coordinator.TransactionCoordinator;
 import dev.spool.server.handlers.AddOffsetsToTxnHandler;
@@ -8,6 +9,8 @@ import dev.spool.server.handlers.AddPartitionsToTxnHandler;
 import dev.spool.server.handlers.ApiVersionsHandler;
 import dev.spool.server.handlers.ClusterHandlers;
 import dev.spool.server.handlers.ConfigHandlers;
+import dev.spool.server.handlers.ConsumerGroupDescribeHandler;
+import dev.spool.server.handlers.ConsumerGroupHeartbeatHandler;
 import dev.spool.server.handlers.CreateTopicsHandler;
 import dev.spool.server.handlers.DeleteGroupsHandler;
 import dev.spool.server.handlers.DescribeGroupsHandler;
@@ -30,11 +33,13 @@ import dev.spool.server.handlers.TopicAdminHandlers;
 import dev.spool.server.handlers.TransactionAdminHandlers;
 import dev.spool.server.handlers.TxnOffsetCommitHandler;
 import dev.spool.server.handlers.WriteTxnMarkersHandler;
+import dev.spool.server.network.ApiHandler;
 import dev.spool.server.network.HandlerRegistry;
 import dev.spool.server.network.NettyServer;
 import dev.spool.storage.LogEnv;
 import dev.spool.storage.LogManager;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -100,8 +105,13 @@ public final class SpoolServer implements AutoCloseable {
             AtomicReference<ServerConfig.Listener> advertised = new AtomicReference<>();
             BrokerContext ctx = new BrokerContext(
                     config, clusterId, topics, logManager, time, new DelayedFetches(), advertised::get);
+            ConsumerGroupConfig consumerGroups = config.consumerGroupConfig();
             groups = GroupCoordinator.create(
-                    config.groupCoordinatorConfig(), new OffsetsTopicLog(ctx, config.offsetsTopicSegmentBytes()), time);
+                    config.groupCoordinatorConfig(),
+                    consumerGroups,
+                    new OffsetsTopicLog(ctx, config.offsetsTopicSegmentBytes()),
+                    new TopicCatalogView(topics),
+                    time);
             groups.startup();
             TxnMarkerService txnMarkers = new TxnMarkerService(ctx);
             ProducerIdManager producerIds = new ProducerIdManager(quorum, config.nodeId());
@@ -114,7 +124,7 @@ public final class SpoolServer implements AutoCloseable {
                     time);
             transactions.startup();
             AtomicReference<HandlerRegistry> registryRef = new AtomicReference<>();
-            HandlerRegistry registry = new HandlerRegistry(List.of(
+            List<ApiHandler> handlers = new ArrayList<>(List.of(
                     new ApiVersionsHandler(registryRef::get),
                     new MetadataHandler(ctx),
                     new CreateTopicsHandler(ctx),
@@ -148,6 +158,11 @@ public final class SpoolServer implements AutoCloseable {
                     new DeleteGroupsHandler(groups),
                     new OffsetDeleteHandler(ctx, groups),
                     new WriteTxnMarkersHandler(txnMarkers, groups)));
+            if (consumerGroups.enabled()) {
+                handlers.add(new ConsumerGroupHeartbeatHandler(groups));
+                handlers.add(new ConsumerGroupDescribeHandler(groups));
+            }
+            HandlerRegistry registry = new HandlerRegistry(handlers);
             registryRef.set(registry);
             ServerConfig.Listener adv = config.advertisedListeners().get(0);
             // Until bound, a port-0 listener advertises the port it will get; set before accepting.

@@ -30,6 +30,36 @@ class ServerConfigTest {
     }
 
     @Test
+    void consumerGroupSettingsHaveKafkasDefaultsAndBoundsChecks() {
+        dev.spool.coordinator.ConsumerGroupConfig d =
+                ServerConfig.parse(Map.of()).consumerGroupConfig();
+        assertThat(d).isEqualTo(dev.spool.coordinator.ConsumerGroupConfig.defaults());
+        dev.spool.coordinator.ConsumerGroupConfig c = ServerConfig.parse(Map.of(
+                        "group.consumer.session.timeout.ms", "2000",
+                        "group.consumer.min.session.timeout.ms", "1000",
+                        "group.consumer.heartbeat.interval.ms", "500",
+                        "group.consumer.min.heartbeat.interval.ms", "100",
+                        "group.consumer.max.size", "7",
+                        "group.consumer.assignors", "range,org.apache.kafka.coordinator.group.assignor.UniformAssignor",
+                        "group.coordinator.rebalance.protocols", "classic"))
+                .consumerGroupConfig();
+        assertThat(c)
+                .isEqualTo(new dev.spool.coordinator.ConsumerGroupConfig(
+                        2000, 500, 7, List.of("range", "uniform"), false));
+        assertThatThrownBy(() -> ServerConfig.parse(Map.of("group.consumer.session.timeout.ms", "2000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("group.consumer.session.timeout.ms");
+        assertThatThrownBy(() -> ServerConfig.parse(Map.of("group.consumer.heartbeat.interval.ms", "20000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("group.consumer.heartbeat.interval.ms");
+        assertThatThrownBy(() -> ServerConfig.parse(Map.of("group.consumer.assignors", "sticky")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sticky");
+        assertThatThrownBy(() -> ServerConfig.parse(Map.of("group.coordinator.rebalance.protocols", "consumer")))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
     void cleanerSettingsHaveKafkasDefaultsAndBadOnesNameTheirKey() {
         ServerConfig defaults = ServerConfig.parse(Map.of());
         assertThat(defaults.cleanerConfig()).isEqualTo(LogCleaner.Config.defaults());

@@ -43,6 +43,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * kafka-clients' transactional producer and Admin's transaction APIs against a real broker: commit,
@@ -404,6 +406,110 @@ class TransactionsTest {
         for (int i = 0; i < n; i++) {
             assertThat(out.get(i)).isEqualTo("out-" + i);
         }
+    }
+
+    /**
+     * sendOffsetsToTransaction from a subscribed member of either group protocol: the TxnOffsetCommit
+     * carries the member id and generation (classic) or member epoch (KIP-848), which the coordinator
+     * checks; the group's offset moves only with each commit, and a new member resumes right after it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"classic", "consumer"})
+    void aSubscribedMemberOfEitherProtocolCommitsItsOffsetsWithTheTransaction(String protocol) throws Exception {
+        String input = "grp-in-" + protocol;
+        String output = "grp-out-" + protocol;
+        String group = "grp-" + protocol;
+        admin.createTopics(List.of(new NewTopic(input, 2, (short) 1), new NewTopic(output, 1, (short) 1)))
+                .all()
+                .get(30, TimeUnit.SECONDS);
+        int n = 200;
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        try (KafkaProducer<String, String> plain =
+                new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < n; i++) {
+                plain.send(new ProducerRecord<>(input, i % 2, null, "in-" + i));
+            }
+        }
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        cp.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
+        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "30");
+        int seen = 0;
+        try (KafkaProducer<String, String> p = producer("grp-app-" + protocol, 60_000);
+                KafkaConsumer<String, String> c =
+                        new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
+            p.initTransactions();
+            c.subscribe(List.of(input));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (seen < n / 2 && System.nanoTime() < deadline) { // half now, the rest by a new member
+                List<ConsumerRecord<String, String>> polled = new ArrayList<>();
+                c.poll(Duration.ofMillis(200)).forEach(polled::add);
+                if (polled.isEmpty()) {
+                    continue;
+                }
+                p.beginTransaction();
+                Map<TopicPartition, OffsetAndMetadata> next = new java.util.HashMap<>();
+                for (ConsumerRecord<String, String> r : polled) {
+                    p.send(new ProducerRecord<>(output, 0, null, r.value()));
+                    next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                }
+                ConsumerGroupMetadata meta = c.groupMetadata();
+                assertThat(meta.generationId()).isPositive();
+                p.sendOffsetsToTransaction(next, meta);
+                p.commitTransaction();
+                seen += polled.size();
+            }
+        }
+        try (KafkaProducer<String, String> p = producer("grp-app-" + protocol, 60_000);
+                KafkaConsumer<String, String> c =
+                        new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
+            p.initTransactions();
+            c.subscribe(List.of(input));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (seen < n && System.nanoTime() < deadline) {
+                List<ConsumerRecord<String, String>> polled = new ArrayList<>();
+                c.poll(Duration.ofMillis(200)).forEach(polled::add);
+                if (polled.isEmpty()) {
+                    continue;
+                }
+                p.beginTransaction();
+                Map<TopicPartition, OffsetAndMetadata> next = new java.util.HashMap<>();
+                for (ConsumerRecord<String, String> r : polled) {
+                    p.send(new ProducerRecord<>(output, 0, null, r.value()));
+                    next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                }
+                p.sendOffsetsToTransaction(next, c.groupMetadata());
+                p.commitTransaction();
+                seen += polled.size();
+            }
+        }
+        List<String> out = new ArrayList<>();
+        Properties rp = new Properties();
+        rp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        rp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, String> r =
+                new KafkaConsumer<>(rp, new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition tp = new TopicPartition(output, 0);
+            r.assign(List.of(tp));
+            r.seekToBeginning(List.of(tp));
+            long end = r.endOffsets(List.of(tp)).get(tp);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                r.poll(Duration.ofMillis(100)).forEach(rec -> out.add(rec.value()));
+                return r.position(tp) >= end;
+            });
+        }
+        // every input once: the second member resumed exactly where the first member's last commit left off
+        assertThat(out).hasSize(n).doesNotHaveDuplicates();
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+        assertThat(committed.get(new TopicPartition(input, 0)).offset()).isEqualTo(n / 2);
+        assertThat(committed.get(new TopicPartition(input, 1)).offset()).isEqualTo(n / 2);
     }
 
     @Test

@@ -47,7 +47,10 @@ public final class MetadataHandler extends SimpleHandler<MetadataRequestData> {
             }
         } else {
             for (MetadataRequestData.MetadataRequestTopic t : request.topics()) {
-                if (t.name() == null && t.topicId() != null && !Uuid.ZERO_UUID.equals(t.topicId())) {
+                // By id (v10+): kafka-clients leave the name at its default "" (not null) then, e.g. the
+                // KIP-848 consumer asking for the topics of its assignment.
+                boolean unnamed = t.name() == null || t.name().isEmpty();
+                if (unnamed && t.topicId() != null && !Uuid.ZERO_UUID.equals(t.topicId())) {
                     String name = broker.resolveTopic(null, t.topicId());
                     if (name == null) {
                         unknownIds.add(new MetadataResponseData.MetadataResponseTopic()

@@ -24,6 +24,8 @@ public final class OffsetFetchHandler extends AsyncHandler<OffsetFetchRequestDat
     /** Before v2 there is no top-level error: a group error goes into every partition. */
     static final short TOP_LEVEL_ERROR_VERSION = 2;
 
+    static final short MEMBER_EPOCH_VERSION = 9;
+
     private final BrokerContext broker;
     private final GroupCoordinator groups;
 
@@ -46,7 +48,7 @@ public final class OffsetFetchHandler extends AsyncHandler<OffsetFetchRequestDat
                             .setPartitionIndexes(t.partitionIndexes()));
                 }
             }
-            return groups.fetchOffsets(request.groupId(), topics, request.requireStable())
+            return groups.fetchOffsets(request.groupId(), null, -1, topics, request.requireStable())
                     .thenApply(g -> singleGroup(g, version));
         }
         List<CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> parts = new ArrayList<>();
@@ -65,7 +67,10 @@ public final class OffsetFetchHandler extends AsyncHandler<OffsetFetchRequestDat
                 }
                 topics = known;
             }
-            parts.add(groups.fetchOffsets(g.groupId(), topics, request.requireStable())
+            // v9+: a consumer-protocol member sends its id and epoch (checked for KIP-848 groups).
+            String memberId = version >= MEMBER_EPOCH_VERSION ? g.memberId() : null;
+            int memberEpoch = version >= MEMBER_EPOCH_VERSION ? g.memberEpoch() : -1;
+            parts.add(groups.fetchOffsets(g.groupId(), memberId, memberEpoch, topics, request.requireStable())
                     .thenApply(r -> {
                         if (version >= TOPIC_ID_VERSION) {
                             withTopicIds(r);
