@@ -177,7 +177,8 @@ final class TransactionOperations {
 
     /**
      * KIP-890 part 1 ({@code verify_only}): whether each partition is in the producer's ongoing
-     * transaction (NONE) or not (INVALID_TXN_STATE); a producer error applies to all.
+     * transaction (NONE) or not (TRANSACTION_ABORTABLE, as Kafka's coordinator answers; the broker that
+     * asked maps it to INVALID_TXN_STATE for producers older than produce v11); a producer error applies to all.
      */
     Map<TopicPartition, Errors> verifyPartitions(
             String transactionalId, long producerId, short epoch, List<TopicPartition> partitions) {
@@ -195,7 +196,7 @@ final class TransactionOperations {
                         tp,
                         m.state == TransactionState.ONGOING && m.partitions.contains(tp)
                                 ? Errors.NONE
-                                : Errors.INVALID_TXN_STATE);
+                                : Errors.TRANSACTION_ABORTABLE);
             }
         }
         return out;

@@ -338,7 +338,7 @@ class TransactionCoordinatorTest {
         Map<TopicPartition, Errors> r = coordinator
                 .verifyPartitions("tx", p.producerId(), p.producerEpoch(), List.of(T0, T1))
                 .join();
-        assertThat(r).containsEntry(T0, Errors.NONE).containsEntry(T1, Errors.INVALID_TXN_STATE);
+        assertThat(r).containsEntry(T0, Errors.NONE).containsEntry(T1, Errors.TRANSACTION_ABORTABLE);
         assertThat(coordinator
                         .verifyPartitions("tx", p.producerId(), (short) 9, List.of(T0))
                         .join())

@@ -8,6 +8,7 @@ import dev.spool.protocol.adapter.KafkaRecords;
 import dev.spool.protocol.record.BatchBuilder;
 import dev.spool.protocol.record.RecordBatch;
 import dev.spool.protocol.record.SimpleRecord;
+import dev.spool.storage.AppendOrigin;
 import dev.spool.storage.AppendResult;
 import dev.spool.storage.Log;
 import dev.spool.storage.LogConfig;
@@ -43,7 +44,6 @@ final class OffsetsTopicLog implements CoordinatorLog {
 
     private static final short CONTROL_TYPE_ABORT = 0;
     private static final short CONTROL_TYPE_COMMIT = 1;
-    private static final int APPEND_ATTEMPTS = 3;
 
     private final String topic;
     private final int readChunkBytes;
@@ -134,9 +134,9 @@ final class OffsetsTopicLog implements CoordinatorLog {
     }
 
     /**
-     * Kafka's coordinator-origin append (no sequence checks): the batch is built at the log end offset and
-     * appended through the log's follower path, which records the producer's state without checks. A
-     * marker written between reading the end offset and appending moves the end: retried.
+     * Kafka's coordinator-origin append: the producer's transactional batch (no sequence numbers) is
+     * appended as the leader at the log end without sequence checks ({@link AppendOrigin#COORDINATOR}),
+     * recording the producer's state and opening its transaction on the partition.
      */
     @Override
     public void appendTransactional(
@@ -150,17 +150,14 @@ final class OffsetsTopicLog implements CoordinatorLog {
         BatchBuilder.ProducerInfo producer =
                 new BatchBuilder.ProducerInfo(producerId, producerEpoch, RecordBatch.NO_SEQUENCE, true);
         try {
-            for (int attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
-                ByteBuffer bytes = BatchBuilder.build(log.logEndOffset(), producer, batch);
-                AppendResult result = log.appendAsFollower(bytes);
-                if (result.ok()) {
-                    log.updateHighWatermark(log.logEndOffset());
-                    delayedFetches.onAppend(new TopicPartition(topic, partition));
-                    return;
-                }
-                LOG.debug("transactional append to {}-{} refused: {}", topic, partition, result.message());
+            AppendResult result =
+                    log.appendAsLeader(BatchBuilder.build(0, producer, batch), 0, AppendOrigin.COORDINATOR);
+            if (!result.ok()) {
+                throw new CoordinatorLogException(
+                        "transactional append to " + topic + "-" + partition + " refused: " + result.message(), null);
             }
-            throw new CoordinatorLogException("transactional append to " + topic + "-" + partition + " refused", null);
+            log.updateHighWatermark(log.logEndOffset());
+            delayedFetches.onAppend(new TopicPartition(topic, partition));
         } catch (LogOfflineException e) {
             throw new CoordinatorLogException("append to " + topic + "-" + partition + " failed", e);
         }

@@ -128,7 +128,7 @@ public final class SpoolServer implements AutoCloseable {
                     new ApiVersionsHandler(registryRef::get),
                     new MetadataHandler(ctx),
                     new CreateTopicsHandler(ctx),
-                    new ProduceHandler(ctx),
+                    new ProduceHandler(ctx, transactions),
                     new FetchHandler(ctx),
                     new ListOffsetsHandler(ctx),
                     new TopicAdminHandlers.DeleteTopics(ctx),
@@ -157,7 +157,7 @@ public final class SpoolServer implements AutoCloseable {
                     new DescribeGroupsHandler(groups),
                     new DeleteGroupsHandler(groups),
                     new OffsetDeleteHandler(ctx, groups),
-                    new WriteTxnMarkersHandler(txnMarkers)));
+                    new WriteTxnMarkersHandler(txnMarkers, groups)));
             if (consumerGroups.enabled()) {
                 handlers.add(new ConsumerGroupHeartbeatHandler(groups));
                 handlers.add(new ConsumerGroupDescribeHandler(groups));

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Transactions on the partition side, end to end: transactional batches produced over a raw socket
- * (no coordinator yet), markers written by WriteTxnMarkers, and real KafkaConsumers: read_committed
+ * without a transactional id (so, as in Kafka, the coordinator is not asked to verify them), markers written by WriteTxnMarkers, and real KafkaConsumers: read_committed
  * sees only committed records (and is woken by the marker while it long-polls), read_uncommitted
  * sees everything; ListOffsets latest is the LSO for read_committed.
  */
@@ -179,11 +179,11 @@ class TransactionalReadTest {
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
                 Raw raw = new Raw(broker.port())) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
-            assertThat(produce(raw, "tx-c", txnBatch(COMMITTED, 0, "c0", "c1"))).isEqualTo(Errors.NONE); // 0-1
-            assertThat(produce(raw, "tx-a", txnBatch(ABORTED, 0, "a0", "a1", "a2")))
+            assertThat(produce(raw, null, txnBatch(COMMITTED, 0, "c0", "c1"))).isEqualTo(Errors.NONE); // 0-1
+            assertThat(produce(raw, null, txnBatch(ABORTED, 0, "a0", "a1", "a2")))
                     .isEqualTo(Errors.NONE); // 2-4
             assertThat(produce(raw, null, txnBatch(-1, -1, "plain"))).isEqualTo(Errors.NONE); // 5
-            assertThat(produce(raw, "tx-c", txnBatch(COMMITTED, 2, "c2"))).isEqualTo(Errors.NONE); // 6
+            assertThat(produce(raw, null, txnBatch(COMMITTED, 2, "c2"))).isEqualTo(Errors.NONE); // 6
             assertThat(latest(admin, IsolationLevel.READ_UNCOMMITTED)).isEqualTo(7);
             assertThat(latest(admin, IsolationLevel.READ_COMMITTED)).isZero();
 
@@ -234,7 +234,7 @@ class TransactionalReadTest {
                 Raw raw = new Raw(broker.port())) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
             assertThat(produce(raw, null, txnBatch(-1, -1, "before"))).isEqualTo(Errors.NONE); // 0
-            assertThat(produce(raw, "hung", txnBatch(ABORTED, 0, "h0"))).isEqualTo(Errors.NONE); // 1
+            assertThat(produce(raw, null, txnBatch(ABORTED, 0, "h0"))).isEqualTo(Errors.NONE); // 1
             assertThat(produce(raw, null, txnBatch(-1, -1, "after"))).isEqualTo(Errors.NONE); // 2
             assertThat(latest(admin, IsolationLevel.READ_COMMITTED)).isEqualTo(1);
             // What kafka-transactions.sh abort does: Admin.abortTransaction sends WriteTxnMarkers.

@@ -36,6 +36,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -260,6 +261,31 @@ class TransactionsTest {
                 .partitionsToOffsetAndMetadata(group)
                 .get(30, TimeUnit.SECONDS)
                 .get(tp);
+    }
+
+    @Test
+    void aWriteTxnMarkersCommitOnConsumerOffsetsReachesTheGroupCoordinatorAtOnce() throws Exception {
+        TopicPartition in = new TopicPartition(TOPIC, 0);
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, "marker-group");
+        try (KafkaProducer<String, String> p = producer("app-8", 60_000);
+                KafkaConsumer<String, String> consumer =
+                        new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer());
+                TransactionalReadTest.Raw raw = new TransactionalReadTest.Raw(broker.port())) {
+            p.initTransactions();
+            p.beginTransaction();
+            p.sendOffsetsToTransaction(Map.of(in, new OffsetAndMetadata(7)), consumer.groupMetadata());
+            TransactionDescription d = describe("app-8");
+            // the marker a coordinator (or kafka-transactions.sh) sends over the wire, not the in-process path
+            List<Errors> errors = TransactionalReadTest.writeMarkers(
+                    raw,
+                    TransactionalReadTest.marker(
+                            d.producerId(), (short) d.producerEpoch(), true, "__consumer_offsets", 0));
+            assertThat(errors).containsExactly(Errors.NONE);
+            // applied without a reload of the group coordinator
+            assertThat(committed("marker-group", in)).isEqualTo(new OffsetAndMetadata(7));
+        }
     }
 
     @Test

@@ -303,6 +303,12 @@ public final class Log implements AutoCloseable {
      * invalid batch fails the whole append and nothing is written. The buffer's content is changed.
      */
     public AppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch) throws LogOfflineException {
+        return appendAsLeader(batches, leaderEpoch, AppendOrigin.CLIENT);
+    }
+
+    /** As {@link #appendAsLeader(ByteBuffer, int)}; a {@link AppendOrigin#COORDINATOR}'s skip sequence checks. */
+    public AppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch, AppendOrigin origin)
+            throws LogOfflineException {
         LogConfig cfg = config;
         BatchValidator.Result v = BatchValidator.validate(batches, cfg.maxMessageBytes());
         if (!v.ok()) {
@@ -326,7 +332,7 @@ public final class Log implements AutoCloseable {
             checkOnline();
             long now = time.milliseconds();
             boolean logAppendTime = cfg.timestampType() == LogConfig.TimestampType.LOG_APPEND_TIME;
-            if (idempotent) {
+            if (idempotent && origin == AppendOrigin.CLIENT) {
                 AppendResult refusedOrDuplicate =
                         producerState.checkLeaderAppend(batches, logStartOffset, logAppendTime);
                 if (refusedOrDuplicate != null) {

@@ -85,6 +85,12 @@ public final class LogLoader {
                     || !Files.exists(dir.resolve(LogFiles.fileName(base, LogSegment.TIME_INDEX_SUFFIX)));
             boolean pastRecoveryPoint = nextBase == null || nextBase > params.recoveryPoint();
             boolean needsRecovery = (!params.hadCleanShutdown() && pastRecoveryPoint) || indexMissing;
+            if (needsRecovery) {
+                // Recovery rebuilds both indexes and never trusts them; loading them first would read a
+                // preallocated (full-size) file of an unclean stop into a full-size heap buffer.
+                Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, LogSegment.INDEX_SUFFIX)));
+                Files.deleteIfExists(dir.resolve(LogFiles.fileName(base, LogSegment.TIME_INDEX_SUFFIX)));
+            }
             long mtime = Files.getLastModifiedTime(logFiles.get(base)).toMillis();
             LogSegment segment = LogSegment.open(dir, base, config, env, mtime, last || needsRecovery);
             segments.add(segment);

@@ -78,6 +78,32 @@ class LogTransactionTest {
     }
 
     @Test
+    void aCoordinatorOriginBatchSkipsSequenceChecksButOpensTheTransaction() throws IOException {
+        open(LogLoader.LoadParams.FRESH);
+        assertThat(append(idem(B, 0, 0, 2, "before")).ok()).isTrue(); // 0-1
+        // the group coordinator's transactional offset commit: no sequence numbers
+        ByteBuffer commit = txn(A, 3, RecordBatch.NO_SEQUENCE, 1, "offsets");
+        assertThat(log.appendAsLeader(txn(A, 3, RecordBatch.NO_SEQUENCE, 1, "offsets"), 0)
+                        .ok())
+                .as("a client's batch without a sequence is refused")
+                .isFalse();
+        AppendResult r = log.appendAsLeader(commit, 0, AppendOrigin.COORDINATOR);
+        log.updateHighWatermark(log.logEndOffset());
+        assertThat(r.ok()).isTrue();
+        assertThat(r.firstOffset()).as("assigned at the log end").isEqualTo(2);
+        assertThat(log.hasOngoingTransaction(A)).isTrue();
+        assertThat(log.lastStableOffset()).isEqualTo(2);
+        // a second one of the same transaction (no sequence again) is no duplicate either
+        AppendResult again =
+                log.appendAsLeader(txn(A, 3, RecordBatch.NO_SEQUENCE, 1, "more"), 0, AppendOrigin.COORDINATOR);
+        assertThat(again.ok()).isTrue();
+        assertThat(again.firstOffset()).isEqualTo(3);
+        assertThat(marker(A, 3, 0, TxnResult.COMMIT).ok()).isTrue();
+        assertThat(log.hasOngoingTransaction(A)).isFalse();
+        assertThat(log.lastStableOffset()).isEqualTo(log.logEndOffset());
+    }
+
+    @Test
     void theLsoStopsAtTheOldestOngoingTransactionAndMovesOnItsMarker() throws IOException {
         open(LogLoader.LoadParams.FRESH);
         append(LogTestSupport.batch("plain", 2, T0)); // 0-1

@@ -1,6 +1,8 @@
 package dev.spool.server.handlers;
 
 import dev.spool.common.TopicPartition;
+import dev.spool.coordinator.GroupCoordinator;
+import dev.spool.coordinator.TransactionResult;
 import dev.spool.server.TxnMarkerService;
 import dev.spool.server.network.RequestContext;
 import dev.spool.storage.TxnResult;
@@ -15,16 +17,23 @@ import org.apache.kafka.common.protocol.Errors;
  * into each named partition through the {@link TxnMarkerService} and answers an error code per
  * producer and partition. Sent by transaction coordinators and by {@code Admin.abortTransaction}
  * ({@code kafka-transactions.sh abort}). The v2 {@code TransactionVersion} field (KIP-1228; 0 before
- * v2) selects Kafka's epoch rule: from version 2 a marker's epoch must exceed the producer's.
+ * v2) selects Kafka's epoch rule: from version 2 a marker's epoch must exceed the producer's. A marker
+ * written to a {@code __consumer_offsets} partition is handed to the group coordinator at once (as the
+ * transaction coordinator's own markers are), so the producer's pending transactional offsets there take
+ * effect or are dropped without waiting for a reload. Stateless; thread-safe.
  */
 public final class WriteTxnMarkersHandler extends SimpleHandler<WriteTxnMarkersRequestData> {
     static final short MIN_VERSION = 1;
 
-    private final TxnMarkerService markers;
+    static final String OFFSETS_TOPIC = "__consumer_offsets";
 
-    public WriteTxnMarkersHandler(TxnMarkerService markers) {
+    private final TxnMarkerService markers;
+    private final GroupCoordinator groups;
+
+    public WriteTxnMarkersHandler(TxnMarkerService markers, GroupCoordinator groups) {
         super(ApiKeys.WRITE_TXN_MARKERS, MIN_VERSION, ApiKeys.WRITE_TXN_MARKERS.latestVersion());
         this.markers = markers;
+        this.groups = groups;
     }
 
     @Override
@@ -47,6 +56,12 @@ public final class WriteTxnMarkersHandler extends SimpleHandler<WriteTxnMarkersR
                                     m.coordinatorEpoch(),
                                     result,
                                     m.transactionVersion());
+                    if (error == Errors.NONE && t.name().equals(OFFSETS_TOPIC)) {
+                        groups.onTransactionCompleted(
+                                partition,
+                                m.producerId(),
+                                result == TxnResult.COMMIT ? TransactionResult.COMMIT : TransactionResult.ABORT);
+                    }
                     tr.partitions()
                             .add(new WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult()
                                     .setPartitionIndex(partition)
