@@ -572,10 +572,7 @@ public final class Log implements AutoCloseable {
     }
 
     private void scheduleDeletion(Collection<LogSegment> toDelete) throws IOException {
-        for (LogSegment segment : toDelete) {
-            segment.renameForDeletion();
-        }
-        scheduleFileDeletion(toDelete);
+        LogSegment.renameAndDeleteLater(toDelete, background, config.fileDeleteDelayMs());
     }
 
     /** Deletes the files of segments already renamed {@code .deleted}, after {@code file.delete.delay.ms}. */

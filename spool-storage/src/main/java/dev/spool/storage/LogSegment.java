@@ -579,6 +579,18 @@ final class LogSegment implements AutoCloseable {
         txnIndex.deleteIfExists();
     }
 
+    /** Renames the segments' files {@code .deleted} now and deletes them later ({@link #deleteFilesLater}). */
+    static void renameAndDeleteLater(
+            java.util.Collection<LogSegment> toDelete,
+            java.util.concurrent.ScheduledExecutorService background,
+            long delayMs)
+            throws IOException {
+        for (LogSegment segment : toDelete) {
+            segment.renameForDeletion();
+        }
+        deleteFilesLater(toDelete, background, delayMs);
+    }
+
     /**
      * Deletes the files of segments already renamed {@code .deleted} after {@code delayMs} on
      * {@code background} (at once without one); a failure is logged, the files then stay until the
