@@ -439,55 +439,10 @@ class TransactionsTest {
         cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "30");
-        int seen = 0;
-        try (KafkaProducer<String, String> p = producer("grp-app-" + protocol, 60_000);
-                KafkaConsumer<String, String> c =
-                        new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
-            p.initTransactions();
-            c.subscribe(List.of(input));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (seen < n / 2 && System.nanoTime() < deadline) { // half now, the rest by a new member
-                List<ConsumerRecord<String, String>> polled = new ArrayList<>();
-                c.poll(Duration.ofMillis(200)).forEach(polled::add);
-                if (polled.isEmpty()) {
-                    continue;
-                }
-                p.beginTransaction();
-                Map<TopicPartition, OffsetAndMetadata> next = new java.util.HashMap<>();
-                for (ConsumerRecord<String, String> r : polled) {
-                    p.send(new ProducerRecord<>(output, 0, null, r.value()));
-                    next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-                }
-                ConsumerGroupMetadata meta = c.groupMetadata();
-                assertThat(meta.generationId()).isPositive();
-                p.sendOffsetsToTransaction(next, meta);
-                p.commitTransaction();
-                seen += polled.size();
-            }
-        }
-        try (KafkaProducer<String, String> p = producer("grp-app-" + protocol, 60_000);
-                KafkaConsumer<String, String> c =
-                        new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
-            p.initTransactions();
-            c.subscribe(List.of(input));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (seen < n && System.nanoTime() < deadline) {
-                List<ConsumerRecord<String, String>> polled = new ArrayList<>();
-                c.poll(Duration.ofMillis(200)).forEach(polled::add);
-                if (polled.isEmpty()) {
-                    continue;
-                }
-                p.beginTransaction();
-                Map<TopicPartition, OffsetAndMetadata> next = new java.util.HashMap<>();
-                for (ConsumerRecord<String, String> r : polled) {
-                    p.send(new ProducerRecord<>(output, 0, null, r.value()));
-                    next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-                }
-                p.sendOffsetsToTransaction(next, c.groupMetadata());
-                p.commitTransaction();
-                seen += polled.size();
-            }
-        }
+        // half by a first member, the rest by a new one that must resume after the first one's commits
+        int seen = transformInTransactions(cp, "grp-app-" + protocol, input, output, 0, n / 2);
+        seen = transformInTransactions(cp, "grp-app-" + protocol, input, output, seen, n);
+        assertThat(seen).isEqualTo(n);
         List<String> out = new ArrayList<>();
         Properties rp = new Properties();
         rp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
@@ -510,6 +465,42 @@ class TransactionsTest {
                 .get(30, TimeUnit.SECONDS);
         assertThat(committed.get(new TopicPartition(input, 0)).offset()).isEqualTo(n / 2);
         assertThat(committed.get(new TopicPartition(input, 1)).offset()).isEqualTo(n / 2);
+    }
+
+    /**
+     * A subscribed member and a transactional producer: each poll's records are copied to {@code output}
+     * and committed with the member's offsets in one transaction, until {@code until} inputs were seen in
+     * all (starting from {@code seen}); returns the new count.
+     */
+    private int transformInTransactions(
+            Properties consumerProps, String txnId, String input, String output, int seen, int until) {
+        int count = seen;
+        try (KafkaProducer<String, String> p = producer(txnId, 60_000);
+                KafkaConsumer<String, String> c =
+                        new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer())) {
+            p.initTransactions();
+            c.subscribe(List.of(input));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (count < until && System.nanoTime() < deadline) {
+                List<ConsumerRecord<String, String>> polled = new ArrayList<>();
+                c.poll(Duration.ofMillis(200)).forEach(polled::add);
+                if (polled.isEmpty()) {
+                    continue;
+                }
+                p.beginTransaction();
+                Map<TopicPartition, OffsetAndMetadata> next = new java.util.HashMap<>();
+                for (ConsumerRecord<String, String> r : polled) {
+                    p.send(new ProducerRecord<>(output, 0, null, r.value()));
+                    next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                }
+                ConsumerGroupMetadata meta = c.groupMetadata();
+                assertThat(meta.generationId()).isPositive(); // a real member: id and generation/epoch checked
+                p.sendOffsetsToTransaction(next, meta);
+                p.commitTransaction();
+                count += polled.size();
+            }
+        }
+        return count;
     }
 
     @Test
