@@ -313,13 +313,18 @@ class TransactionsTest {
     }
 
     List<String> readAll(String isolation) {
+        return readAll(TOPIC, isolation);
+    }
+
+    /** Every value of partition 0 of {@code topic} from the start, read with {@code isolation}. */
+    List<String> readAll(String topic, String isolation) {
         Properties cp = new Properties();
         cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         List<String> out = new ArrayList<>();
         try (KafkaConsumer<String, String> c =
                 new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
-            TopicPartition tp = new TopicPartition(TOPIC, 0);
+            TopicPartition tp = new TopicPartition(topic, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
             long end = c.endOffsets(List.of(tp)).get(tp);
@@ -386,21 +391,7 @@ class TransactionsTest {
                 }
             }
         }
-        List<String> out = new ArrayList<>();
-        Properties rp = new Properties();
-        rp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        rp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, String> r =
-                new KafkaConsumer<>(rp, new StringDeserializer(), new StringDeserializer())) {
-            TopicPartition tp = new TopicPartition(output, 0);
-            r.assign(List.of(tp));
-            r.seekToBeginning(List.of(tp));
-            long end = r.endOffsets(List.of(tp)).get(tp);
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                r.poll(Duration.ofMillis(100)).forEach(rec -> out.add(rec.value()));
-                return r.position(tp) >= end;
-            });
-        }
+        List<String> out = readAll(output, "read_committed");
         assertThat(batches).isGreaterThan(3);
         assertThat(out).hasSize(n);
         for (int i = 0; i < n; i++) {
@@ -443,21 +434,7 @@ class TransactionsTest {
         int seen = transformInTransactions(cp, "grp-app-" + protocol, input, output, 0, n / 2);
         seen = transformInTransactions(cp, "grp-app-" + protocol, input, output, seen, n);
         assertThat(seen).isEqualTo(n);
-        List<String> out = new ArrayList<>();
-        Properties rp = new Properties();
-        rp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        rp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, String> r =
-                new KafkaConsumer<>(rp, new StringDeserializer(), new StringDeserializer())) {
-            TopicPartition tp = new TopicPartition(output, 0);
-            r.assign(List.of(tp));
-            r.seekToBeginning(List.of(tp));
-            long end = r.endOffsets(List.of(tp)).get(tp);
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                r.poll(Duration.ofMillis(100)).forEach(rec -> out.add(rec.value()));
-                return r.position(tp) >= end;
-            });
-        }
+        List<String> out = readAll(output, "read_committed");
         // every input once: the second member resumed exactly where the first member's last commit left off
         assertThat(out).hasSize(n).doesNotHaveDuplicates();
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
