@@ -173,6 +173,11 @@ public final class Log implements AutoCloseable {
         return activeSegment;
     }
 
+    /** The producer state; read and changed only under {@link #lock()}. */
+    ProducerStateManager producerStates() {
+        return producerState;
+    }
+
     /** The cleaner's snapshot and swap operations on this log. */
     LogCleanerSwap cleaning() {
         return cleaning;

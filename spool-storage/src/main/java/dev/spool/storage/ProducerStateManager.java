@@ -319,6 +319,21 @@ final class ProducerStateManager {
         lastUsed = null;
     }
 
+    /**
+     * Producer id → last offset of its newest data batch, for producers that have one (a new epoch
+     * forgets the old epoch's batches): the batch the cleaner keeps, emptied if need be, so that the
+     * producer's sequence survives compaction (Kafka's rule).
+     */
+    Map<Long, Long> lastDataOffsets() {
+        Map<Long, Long> out = new HashMap<>();
+        for (ProducerStateEntry e : producers.values()) {
+            if (e.batchCount() > 0) {
+                out.put(e.producerId(), e.lastOffset(e.batchCount() - 1));
+            }
+        }
+        return out;
+    }
+
     /** Every entry, in no particular order (a copy of the list, not of the entries). */
     List<ProducerStateEntry> entries() {
         return new ArrayList<>(producers.values());
