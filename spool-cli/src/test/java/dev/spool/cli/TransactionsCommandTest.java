@@ -133,6 +133,47 @@ class TransactionsCommandTest {
         assertThat(missing.exitCode()).isNotZero();
     }
 
+    @Test
+    void describeProducersShowsTheOngoingTransactionAndAbortByStartOffsetEndsIt() throws Exception {
+        TopicPartition tp = new TopicPartition("orders", 1);
+        try (KafkaProducer<String, String> hanging = producer("by-offset-tx")) {
+            hanging.initTransactions();
+            hanging.beginTransaction();
+            hanging.send(new ProducerRecord<>("orders", 1, "k", "v")).get(30, TimeUnit.SECONDS);
+            long pid = admin.describeTransactions(List.of("by-offset-tx"))
+                    .description("by-offset-tx")
+                    .get(30, TimeUnit.SECONDS)
+                    .producerId();
+
+            Cli.Result producers = transactions("describe-producers", "--topic", "orders", "--partition", "1");
+            assertThat(producers.exitCode()).as(producers.toString()).isZero();
+            assertThat(producers.out())
+                    .containsPattern("ProducerId +ProducerEpoch +LatestCoordinatorEpoch +LastSequence +LastTimestamp"
+                            + " +CurrentTransactionStartOffset")
+                    .containsPattern(pid + " +0 +-1 +0 +\\d+ +0\\b");
+            Cli.Result none = transactions("describe-producers", "--topic", "orders", "--partition", "0");
+            assertThat(none.out().strip().lines()).hasSize(1);
+
+            Cli.Result wrongOffset =
+                    transactions("abort", "--topic", "orders", "--partition", "1", "--start-offset", "5");
+            assertThat(wrongOffset.exitCode()).isNotZero();
+            assertThat(wrongOffset.err())
+                    .contains("Could not find any open transactions starting at offset 5 on partition orders-1");
+            assertThat(transactions("abort", "--topic", "orders", "--partition", "1")
+                            .exitCode())
+                    .as("neither --start-offset nor --producer-id")
+                    .isNotZero();
+
+            Cli.Result abort = transactions("abort", "--topic", "orders", "--partition", "1", "--start-offset", "0");
+            assertThat(abort.exitCode()).as(abort.toString()).isZero();
+            assertThat(abort.out()).contains("Aborted the transaction of producer " + pid + " (epoch 0) on orders-1");
+            assertThat(lastStableOffset(tp)).isEqualTo(2L);
+            assertThat(transactions("describe-producers", "--topic", "orders", "--partition", "1")
+                            .out())
+                    .containsPattern(pid + " +0 +0 +0 +\\d+ +None");
+        }
+    }
+
     private long lastStableOffset(TopicPartition tp) throws Exception {
         return admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                 .partitionResult(tp)

@@ -24,25 +24,15 @@ import org.slf4j.LoggerFactory;
  * rebalance (members waiting for JoinGroup/SyncGroup answers, timers) is runtime state of
  * {@link ClassicGroup}, as in Kafka, and is not persisted.
  *
- * <p>Lifecycle: {@link Status#NOT_LOADED} → {@link Status#LOADING} → {@link Status#ACTIVE} (or
- * {@link Status#FAILED}). Thread-safety: every method runs on the shard's thread ({@link
- * ShardScheduler}); only {@link #status()} may be read from other threads.
+ * <p>Lifecycle: {@link CoordinatorShard.Status} (NOT_LOADED → LOADING → ACTIVE or FAILED).
+ * Thread-safety: every method runs on the shard's thread ({@link ShardScheduler}); only
+ * {@link #status()} may be read from other threads.
  */
-final class GroupShard {
+final class GroupShard extends CoordinatorShard {
     private static final Logger LOG = LoggerFactory.getLogger(GroupShard.class);
 
-    /** The shard's lifecycle. */
-    enum Status {
-        NOT_LOADED,
-        LOADING,
-        ACTIVE,
-        FAILED
-    }
+    static final String TOPIC = "__consumer_offsets";
 
-    final int partition;
-    final CoordinatorLog log;
-    final ShardScheduler scheduler;
-    final Time time;
     final GroupCoordinatorConfig config;
     final Map<String, ClassicGroup> groups = new HashMap<>();
     /** group → topic → partition → committed offset. */
@@ -52,29 +42,17 @@ final class GroupShard {
     /** The KIP-848 consumer groups (their own record types; group ids never in both maps). */
     final ConsumerGroups consumerGroups = new ConsumerGroups();
 
-    private volatile Status status = Status.NOT_LOADED;
     private boolean loading;
     private ShardScheduler.Timer expiryTimer;
 
     GroupShard(int partition, CoordinatorLog log, ShardScheduler scheduler, Time time, GroupCoordinatorConfig config) {
-        this.partition = partition;
-        this.log = log;
-        this.scheduler = scheduler;
-        this.time = time;
+        super(TOPIC, partition, log, scheduler, time);
         this.config = config;
-    }
-
-    Status status() {
-        return status;
-    }
-
-    void markLoading() {
-        status = Status.LOADING;
     }
 
     /** Replays the whole partition, then schedules the members' session timers and offset expiry. */
     void load(ClassicRebalance rebalance) {
-        status = Status.LOADING;
+        transition(Status.LOADING, "replaying the partition");
         loading = true;
         long start = time.milliseconds();
         int[] count = {0};
@@ -102,7 +80,7 @@ final class GroupShard {
         } catch (CoordinatorLog.CoordinatorLogException e) {
             LOG.error("__consumer_offsets-{}: load failed", partition, e);
             loading = false;
-            status = Status.FAILED;
+            transition(Status.FAILED, "load failed: " + e.getMessage());
             return;
         }
         loading = false;
@@ -112,7 +90,7 @@ final class GroupShard {
             }
         }
         scheduleExpiry();
-        status = Status.ACTIVE;
+        transition(Status.ACTIVE, "loaded");
         LOG.debug(
                 "__consumer_offsets-{}: loaded {} record(s), {} group(s) in {} ms",
                 partition,

@@ -5,6 +5,7 @@ import dev.spool.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -332,6 +333,22 @@ final class ProducerStateManager {
             }
         }
         return out;
+    }
+
+    /** An immutable copy of every producer's state, by producer id. */
+    List<ActiveProducer> activeProducers() {
+        List<ActiveProducer> out = new ArrayList<>(producers.size());
+        for (ProducerStateEntry e : producers.values()) {
+            out.add(new ActiveProducer(
+                    e.producerId(),
+                    e.epoch(),
+                    e.lastSeq(),
+                    e.lastTimestamp(),
+                    e.coordinatorEpoch(),
+                    e.currentTxnFirstOffset()));
+        }
+        out.sort(Comparator.comparingLong(ActiveProducer::producerId));
+        return List.copyOf(out);
     }
 
     /** Every entry, in no particular order (a copy of the list, not of the entries). */
