@@ -39,6 +39,14 @@ final class GroupShard extends CoordinatorShard {
     final Map<String, Map<String, Map<Integer, OffsetValue>>> offsets = new HashMap<>();
     /** Transactional offset commits waiting for their marker. */
     final PendingTxnOffsets pendingTxnOffsets = new PendingTxnOffsets();
+    /**
+     * Counts the records of the partition in log order (appended at run time, or replayed at load):
+     * with {@link #committedAt} it orders a transactional commit against plain commits written
+     * between it and its marker.
+     */
+    private long recordSequence;
+    /** Where in {@link #recordSequence}'s order each committed offset was written. */
+    private final Map<OffsetKey, Long> committedAt = new HashMap<>();
     /** The KIP-848 consumer groups (their own record types; group ids never in both maps). */
     final ConsumerGroups consumerGroups = new ConsumerGroups();
 
@@ -63,7 +71,7 @@ final class GroupShard extends CoordinatorShard {
                     count[0]++;
                     try {
                         if (producerId >= 0) {
-                            pendingTxnOffsets.add(producerId, r);
+                            pendingTxnOffsets.add(producerId, r, ++recordSequence);
                         } else {
                             replay(r);
                         }
@@ -143,23 +151,34 @@ final class GroupShard extends CoordinatorShard {
             LOG.warn("__consumer_offsets-{}: transactional append failed: {}", partition, e.getMessage());
             return false;
         }
-        records.forEach(r -> pendingTxnOffsets.add(producerId, r));
+        records.forEach(r -> pendingTxnOffsets.add(producerId, r, ++recordSequence));
         return true;
     }
 
-    /** A transaction marker reached this partition: apply (COMMIT) or drop (ABORT) the producer's commits. */
+    /**
+     * A transaction marker reached this partition: apply (COMMIT) or drop (ABORT) the producer's
+     * commits. As in Kafka, a commit is applied only if no plain commit of the same partition was
+     * written after it (before its marker): the later write in the log wins.
+     */
     void completeTransaction(long producerId, TransactionResult result) {
-        for (CoordinatorRecord r : pendingTxnOffsets.complete(producerId, result)) {
+        for (PendingTxnOffsets.Pending p : pendingTxnOffsets.complete(producerId, result)) {
+            if (p.key() != null && committedAt.getOrDefault(p.key(), -1L) > p.sequence()) {
+                continue;
+            }
             try {
-                replay(r);
+                replay(p.record(), p.sequence());
             } catch (IllegalArgumentException e) {
                 LOG.warn("__consumer_offsets-{}: skipping an unreadable record: {}", partition, e.getMessage());
             }
         }
     }
 
-    /** Applies one record: the only place persisted group and offset state changes. */
+    /** Applies one record, the newest of the partition: the only place persisted state changes. */
     void replay(CoordinatorRecord record) {
+        replay(record, ++recordSequence);
+    }
+
+    private void replay(CoordinatorRecord record, long sequence) {
         if (ConsumerGroupRecords.isConsumerGroupKey(record.key())) {
             consumerGroups.replay(record);
             String group = ConsumerGroupRecords.decodeKey(record.key()).group();
@@ -172,6 +191,7 @@ final class GroupShard extends CoordinatorShard {
         OffsetsTopicLayout.Key key = OffsetsTopicLayout.decodeKey(record.key());
         if (key instanceof OffsetKey k) {
             if (record.value() == null) {
+                committedAt.remove(k);
                 Map<String, Map<Integer, OffsetValue>> byTopic = offsets.get(k.group());
                 if (byTopic != null) {
                     Map<Integer, OffsetValue> byPartition = byTopic.get(k.topic());
@@ -187,6 +207,7 @@ final class GroupShard extends CoordinatorShard {
                 }
             } else {
                 OffsetValue v = OffsetsTopicLayout.decodeOffsetValue(record.value());
+                committedAt.put(k, sequence);
                 offsets.computeIfAbsent(k.group(), g -> new TreeMap<>())
                         .computeIfAbsent(k.topic(), t -> new TreeMap<>())
                         .put(k.partition(), v);
