@@ -2,6 +2,8 @@ package dev.spool.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -118,8 +120,13 @@ class TransactionsCommandTest {
             // the record and the marker are now below the last stable offset
             assertThat(lastStableOffset(tp)).isEqualTo(2L);
         }
+        // The Admin client retries an unknown topic until its API timeout (as Kafka's tool does): a short one.
+        Path quick = dir.resolve("quick-admin.properties");
+        Files.writeString(quick, "default.api.timeout.ms=3000\nrequest.timeout.ms=2000\n", StandardCharsets.UTF_8);
         Cli.Result missing = transactions(
                 "abort",
+                "--command-config",
+                quick.toString(),
                 "--topic",
                 "nope",
                 "--partition",
