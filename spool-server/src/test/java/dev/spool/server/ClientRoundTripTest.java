@@ -2,6 +2,7 @@ package dev.spool.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spool.server.network.KafkaConnectionHandler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -111,5 +113,73 @@ class ClientRoundTripTest {
             }
             assertThat(consumer.endOffsets(List.of(p0, p1)).values()).containsOnly((long) n / 2);
         }
+    }
+
+    /**
+     * Fetch responses with few record bytes are copied into one buffer, larger ones go out by
+     * {@code sendfile} (KafkaConnectionHandler.COPY_MAX_FILE_BYTES): a consumer reading everything in a
+     * few large responses and one limited to 4 KiB responses see the same records.
+     */
+    @Test
+    void smallAndLargeFetchResponsesCarryTheSameRecords() throws Exception {
+        String topic = "sizes";
+        Properties ap = new Properties();
+        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        try (Admin admin = Admin.create(ap)) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        List<String> sent = new ArrayList<>();
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        pp.put(ProducerConfig.BATCH_SIZE_CONFIG, "4096");
+        pp.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 20; i++) { // one small batch each
+                sent.add("small-" + i);
+                producer.send(new ProducerRecord<>(topic, 0, null, sent.get(i))).get(30, TimeUnit.SECONDS);
+            }
+            List<java.util.concurrent.Future<RecordMetadata>> futures = new ArrayList<>();
+            for (int i = 0; i < 100; i++) { // 100 KB in batches of up to 4 KiB
+                String v = "large-" + i + "-" + "x".repeat(1000);
+                sent.add(v);
+                futures.add(producer.send(new ProducerRecord<>(topic, 0, null, v)));
+            }
+            for (var f : futures) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        }
+        int limit = KafkaConnectionHandler.COPY_MAX_FILE_BYTES;
+        assertThat(sent.stream().mapToInt(String::length).sum()).isGreaterThan(4 * limit);
+        assertThat(readAll(topic, sent.size(), Map.of())).isEqualTo(sent);
+        assertThat(readAll(
+                        topic,
+                        sent.size(),
+                        Map.of(
+                                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "4096",
+                                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, "4096")))
+                .isEqualTo(sent);
+    }
+
+    private List<String> readAll(String topic, int n, Map<String, String> config) {
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        cp.putAll(config);
+        List<String> got = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (got.size() < n && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    assertThat(r.offset()).isEqualTo(got.size());
+                    got.add(r.value());
+                }
+            }
+        }
+        return got;
     }
 }

@@ -252,16 +252,15 @@ final class LogSegment implements AutoCloseable {
         }
         int filePos = start;
         long next = -1;
+        BatchPosition last = null;
         try {
             while (pos < end) {
                 int batchSize = RecordBatch.sizeInBytes(batches, pos);
                 next = RecordBatch.nextOffset(batches, pos);
-                indexBatch(
-                        RecordBatch.baseOffset(batches, pos),
-                        RecordBatch.lastOffset(batches, pos),
-                        RecordBatch.maxTimestamp(batches, pos),
-                        filePos,
-                        batchSize);
+                long batchBase = RecordBatch.baseOffset(batches, pos);
+                long batchLast = RecordBatch.lastOffset(batches, pos);
+                indexBatch(batchBase, batchLast, RecordBatch.maxTimestamp(batches, pos), filePos, batchSize);
+                last = new BatchPosition(batchBase, batchLast, filePos, batchSize);
                 filePos += batchSize;
                 pos += batchSize;
             }
@@ -273,13 +272,16 @@ final class LogSegment implements AutoCloseable {
             throw e;
         }
         size = filePos;
-        if (next >= 0) {
-            tail = new Tail(next, filePos);
+        if (last != null) {
+            tail = new Tail(next, filePos, last);
         }
     }
 
-    /** The offset after the last appended batch and the file position where it ends. */
-    record Tail(long nextOffset, int position) {}
+    /**
+     * The offset after the last appended batch, the file position where it ends, and that batch: a
+     * consumer at the log end fetches exactly this batch, which is then found without reading headers.
+     */
+    record Tail(long nextOffset, int position, BatchPosition lastBatch) {}
 
     /**
      * The file position at which offset {@code bound} starts, looking no further than {@code limit}
@@ -382,8 +384,20 @@ final class LogSegment implements AutoCloseable {
         }
     }
 
-    /** The batch containing {@code offset} (or the first after it) below {@code limit}; null if none. */
+    /**
+     * The batch containing {@code offset} (or the first after it) below {@code limit}; null if none. An
+     * offset in the last appended batch (a consumer that keeps up with the producer) is answered from
+     * {@link #tail} without a scan: otherwise every fetch would read the headers of all batches since
+     * the last index entry (up to {@code index.interval.bytes} of them).
+     */
     BatchPosition translateOffset(long offset, int limit) throws IOException {
+        Tail t = tail;
+        if (t != null) {
+            BatchPosition last = t.lastBatch();
+            if (offset >= last.baseOffset() && offset <= last.lastOffset() && last.end() <= limit) {
+                return last;
+            }
+        }
         return findBatch(offset, offsetIndex.lookup(offset), limit);
     }
 

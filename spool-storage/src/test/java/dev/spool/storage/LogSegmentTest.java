@@ -7,9 +7,12 @@ import static dev.spool.storage.LogTestSupport.config;
 import static dev.spool.storage.LogTestSupport.tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spool.protocol.record.RecordBatch;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -94,6 +97,35 @@ class LogSegmentTest {
         s.truncateTo(BASE + 2);
         assertThat(s.positionOf(BASE + 2, s.size())).isEqualTo(s0);
         assertThat(s.positionOf(BASE + 8, s.size())).isEqualTo(s0);
+    }
+
+    @Test
+    void anOffsetInTheLastAppendedBatchIsFoundWithoutAScanAndAgreesWithOne() throws Exception {
+        // default index interval: the 20 small batches share one index entry, so other offsets are scanned
+        LogSegment s = create(LogConfig.defaults());
+        appendBatches(s, 20, T0); // offsets BASE .. BASE + 59, three per batch
+        int size = s.size();
+        for (long o = BASE; o < BASE + 60; o++) {
+            assertThat(s.translateOffset(o, size))
+                    .as("offset %d", o)
+                    .isEqualTo(s.findBatch(o, s.offsetIndex().lookup(o), size));
+        }
+        LogSegment.BatchPosition last = s.translateOffset(BASE + 58, size);
+        assertThat(last.baseOffset()).isEqualTo(BASE + 57);
+        assertThat(last.end()).isEqualTo(size);
+        // a limit below the last batch (a size seen before the last append) is not exceeded
+        assertThat(s.translateOffset(BASE + 58, last.position())).isNull();
+        // no header is read for the last batch: with its header zeroed on disk a scan no longer finds it
+        try (FileChannel ch = FileChannel.open(s.logFile(), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(RecordBatch.HEADER_SIZE), last.position());
+        }
+        assertThat(s.findBatch(BASE + 58, s.offsetIndex().lookup(BASE + 58), size))
+                .isNotEqualTo(last);
+        assertThat(s.translateOffset(BASE + 58, size)).isEqualTo(last);
+        // after a truncation the remembered batch is gone: offsets are scanned again
+        s.truncateTo(BASE + 30);
+        assertThat(s.translateOffset(BASE + 27, s.size()).end()).isEqualTo(s.size());
+        assertThat(s.translateOffset(BASE + 30, s.size())).isNull();
     }
 
     @Test
