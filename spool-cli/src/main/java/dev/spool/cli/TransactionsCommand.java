@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeProducersOptions;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -17,18 +19,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code spool transactions list|describe|abort}: transaction administration through kafka-clients'
- * {@link Admin}, printing the columns {@code kafka-transactions.sh} prints. {@code abort} has that
- * tool's semantics: it writes an ABORT marker for a hanging transaction on one partition
- * (WriteTxnMarkers to the partition's leader), given the producer id, epoch and coordinator epoch.
+ * {@code spool transactions list|describe|describe-producers|abort}: transaction administration through
+ * kafka-clients' {@link Admin}, printing the columns {@code kafka-transactions.sh} prints.
+ * {@code describe-producers} lists a partition's active producers (DescribeProducers). {@code abort} has
+ * that tool's semantics: it writes an ABORT marker for a hanging transaction on one partition
+ * (WriteTxnMarkers to the partition's leader), named by its start offset (the producer is found by
+ * DescribeProducers) or by producer id, epoch and coordinator epoch.
  */
 @Command(
         name = "transactions",
         mixinStandardHelpOptions = true,
-        description = "List and describe transactions; abort a hanging transaction on a partition.",
+        description = "List and describe transactions and a partition's producers; abort a hanging transaction.",
         subcommands = {
             TransactionsCommand.ListTxns.class,
             TransactionsCommand.Describe.class,
+            TransactionsCommand.DescribeProducers.class,
             TransactionsCommand.Abort.class
         })
 final class TransactionsCommand implements Runnable {
@@ -41,7 +46,7 @@ final class TransactionsCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "Missing a transactions command: list, describe or abort");
+                spec.commandLine(), "Missing a transactions command: list, describe, describe-producers or abort");
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List transactional ids.")
@@ -146,9 +151,68 @@ final class TransactionsCommand implements Runnable {
     }
 
     @Command(
+            name = "describe-producers",
+            mixinStandardHelpOptions = true,
+            description = "Describe the active producers of a partition (DescribeProducers).")
+    static final class DescribeProducers extends TopicsCommand.AdminCommand {
+        @Option(names = "--topic", required = true, paramLabel = "TOPIC")
+        String topic;
+
+        @Option(names = "--partition", required = true, paramLabel = "N")
+        int partition;
+
+        @Option(
+                names = "--broker-id",
+                paramLabel = "ID",
+                description = "Ask this broker instead of the partition's leader.")
+        Integer brokerId;
+
+        @Override
+        int run(Admin admin, CommandLine cl) throws Exception {
+            TopicPartition tp = new TopicPartition(topic, partition);
+            DescribeProducersOptions options = new DescribeProducersOptions();
+            if (brokerId != null) {
+                options.brokerId(brokerId);
+            }
+            List<ProducerState> producers = admin.describeProducers(List.of(tp), options)
+                    .partitionResult(tp)
+                    .get()
+                    .activeProducers();
+            PrintWriter out = cl.getOut();
+            String format = "%-15s %-14s %-23s %-13s %-14s %s%n";
+            out.printf(
+                    Locale.ROOT,
+                    format,
+                    "ProducerId",
+                    "ProducerEpoch",
+                    "LatestCoordinatorEpoch",
+                    "LastSequence",
+                    "LastTimestamp",
+                    "CurrentTransactionStartOffset");
+            for (ProducerState p : producers) {
+                out.printf(
+                        Locale.ROOT,
+                        format,
+                        p.producerId(),
+                        p.producerEpoch(),
+                        p.coordinatorEpoch().orElse(-1),
+                        p.lastSequence(),
+                        p.lastTimestamp(),
+                        p.currentTransactionStartOffset().isPresent()
+                                ? String.valueOf(
+                                        p.currentTransactionStartOffset().getAsLong())
+                                : "None");
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(
             name = "abort",
             mixinStandardHelpOptions = true,
-            description = "Abort a hanging transaction on one partition (writes an ABORT marker there).")
+            description = "Abort a hanging transaction on one partition (writes an ABORT marker there). Name it by"
+                    + " --start-offset, or by --producer-id, --producer-epoch and --coordinator-epoch.")
     static final class Abort extends TopicsCommand.AdminCommand {
         @Option(names = "--topic", required = true, paramLabel = "TOPIC")
         String topic;
@@ -156,30 +220,70 @@ final class TransactionsCommand implements Runnable {
         @Option(names = "--partition", required = true, paramLabel = "N")
         int partition;
 
-        @Option(names = "--producer-id", required = true, paramLabel = "ID")
-        long producerId;
+        @Option(
+                names = "--start-offset",
+                paramLabel = "OFFSET",
+                description = "The first offset of the transaction on the partition (its producer is found by"
+                        + " DescribeProducers).")
+        Long startOffset;
 
-        @Option(names = "--producer-epoch", required = true, paramLabel = "EPOCH")
-        short producerEpoch;
+        @Option(names = "--producer-id", paramLabel = "ID")
+        Long producerId;
 
-        @Option(names = "--coordinator-epoch", required = true, paramLabel = "EPOCH")
-        int coordinatorEpoch;
+        @Option(names = "--producer-epoch", paramLabel = "EPOCH")
+        Short producerEpoch;
+
+        @Option(names = "--coordinator-epoch", paramLabel = "EPOCH")
+        Integer coordinatorEpoch;
 
         @Override
         int run(Admin admin, CommandLine cl) throws Exception {
             TopicPartition tp = new TopicPartition(topic, partition);
-            admin.abortTransaction(new AbortTransactionSpec(tp, producerId, producerEpoch, coordinatorEpoch))
-                    .all()
-                    .get();
+            AbortTransactionSpec spec = startOffset != null ? findByStartOffset(admin, tp) : fromIds(cl, tp);
+            admin.abortTransaction(spec).all().get();
             cl.getOut()
                     .printf(
                             Locale.ROOT,
                             "Aborted the transaction of producer %d (epoch %d) on %s%n",
-                            producerId,
-                            producerEpoch,
+                            spec.producerId(),
+                            spec.producerEpoch(),
                             tp);
             cl.getOut().flush();
             return 0;
+        }
+
+        private AbortTransactionSpec fromIds(CommandLine cl, TopicPartition tp) {
+            if (producerId == null) {
+                throw new CommandLine.ParameterException(
+                        cl,
+                        "The transaction to abort must be named by --start-offset or by --producer-id,"
+                                + " --producer-epoch and --coordinator-epoch");
+            }
+            if (producerEpoch == null || coordinatorEpoch == null) {
+                throw new CommandLine.ParameterException(
+                        cl, "--producer-id needs --producer-epoch and --coordinator-epoch");
+            }
+            // A producer that never saw a marker shows coordinator epoch -1; 0 is at most any real one.
+            return new AbortTransactionSpec(tp, producerId, producerEpoch, Math.max(0, coordinatorEpoch));
+        }
+
+        private AbortTransactionSpec findByStartOffset(Admin admin, TopicPartition tp) throws Exception {
+            List<ProducerState> producers = admin.describeProducers(List.of(tp))
+                    .partitionResult(tp)
+                    .get()
+                    .activeProducers();
+            for (ProducerState p : producers) {
+                if (p.currentTransactionStartOffset().isPresent()
+                        && p.currentTransactionStartOffset().getAsLong() == startOffset) {
+                    return new AbortTransactionSpec(
+                            tp,
+                            p.producerId(),
+                            (short) p.producerEpoch(),
+                            p.coordinatorEpoch().orElse(0));
+                }
+            }
+            throw new IllegalArgumentException(
+                    "Could not find any open transactions starting at offset " + startOffset + " on partition " + tp);
         }
     }
 }

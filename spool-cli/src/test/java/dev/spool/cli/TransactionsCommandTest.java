@@ -2,6 +2,8 @@ package dev.spool.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -118,8 +120,13 @@ class TransactionsCommandTest {
             // the record and the marker are now below the last stable offset
             assertThat(lastStableOffset(tp)).isEqualTo(2L);
         }
+        // The Admin client retries an unknown topic until its API timeout (as Kafka's tool does): a short one.
+        Path quick = dir.resolve("quick-admin.properties");
+        Files.writeString(quick, "default.api.timeout.ms=3000\nrequest.timeout.ms=2000\n", StandardCharsets.UTF_8);
         Cli.Result missing = transactions(
                 "abort",
+                "--command-config",
+                quick.toString(),
                 "--topic",
                 "nope",
                 "--partition",
@@ -131,6 +138,47 @@ class TransactionsCommandTest {
                 "--coordinator-epoch",
                 "0");
         assertThat(missing.exitCode()).isNotZero();
+    }
+
+    @Test
+    void describeProducersShowsTheOngoingTransactionAndAbortByStartOffsetEndsIt() throws Exception {
+        TopicPartition tp = new TopicPartition("orders", 1);
+        try (KafkaProducer<String, String> hanging = producer("by-offset-tx")) {
+            hanging.initTransactions();
+            hanging.beginTransaction();
+            hanging.send(new ProducerRecord<>("orders", 1, "k", "v")).get(30, TimeUnit.SECONDS);
+            long pid = admin.describeTransactions(List.of("by-offset-tx"))
+                    .description("by-offset-tx")
+                    .get(30, TimeUnit.SECONDS)
+                    .producerId();
+
+            Cli.Result producers = transactions("describe-producers", "--topic", "orders", "--partition", "1");
+            assertThat(producers.exitCode()).as(producers.toString()).isZero();
+            assertThat(producers.out())
+                    .containsPattern("ProducerId +ProducerEpoch +LatestCoordinatorEpoch +LastSequence +LastTimestamp"
+                            + " +CurrentTransactionStartOffset")
+                    .containsPattern(pid + " +0 +-1 +0 +\\d+ +0\\b");
+            Cli.Result none = transactions("describe-producers", "--topic", "orders", "--partition", "0");
+            assertThat(none.out().strip().lines()).hasSize(1);
+
+            Cli.Result wrongOffset =
+                    transactions("abort", "--topic", "orders", "--partition", "1", "--start-offset", "5");
+            assertThat(wrongOffset.exitCode()).isNotZero();
+            assertThat(wrongOffset.err())
+                    .contains("Could not find any open transactions starting at offset 5 on partition orders-1");
+            assertThat(transactions("abort", "--topic", "orders", "--partition", "1")
+                            .exitCode())
+                    .as("neither --start-offset nor --producer-id")
+                    .isNotZero();
+
+            Cli.Result abort = transactions("abort", "--topic", "orders", "--partition", "1", "--start-offset", "0");
+            assertThat(abort.exitCode()).as(abort.toString()).isZero();
+            assertThat(abort.out()).contains("Aborted the transaction of producer " + pid + " (epoch 0) on orders-1");
+            assertThat(lastStableOffset(tp)).isEqualTo(2L);
+            assertThat(transactions("describe-producers", "--topic", "orders", "--partition", "1")
+                            .out())
+                    .containsPattern(pid + " +0 +0 +0 +\\d+ +None");
+        }
     }
 
     private long lastStableOffset(TopicPartition tp) throws Exception {

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link ShardScheduler} over a single-thread scheduled executor shared by the shards of one lane.
- * Thread-safe; the executor's lifecycle belongs to {@link GroupCoordinator}.
+ * Thread-safe; the executor's lifecycle belongs to {@link CoordinatorShards}.
  */
 final class ExecutorShardScheduler implements ShardScheduler {
     private final ScheduledExecutorService executor;

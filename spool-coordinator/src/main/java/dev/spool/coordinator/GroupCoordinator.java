@@ -4,9 +4,7 @@ import dev.spool.common.Time;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
@@ -32,8 +30,6 @@ import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.Errors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The group coordinator: one {@link GroupShard} per {@code __consumer_offsets} partition, a group
@@ -44,25 +40,21 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #startup} loads every partition if the topic exists (requests for a partition
  * still loading get COORDINATOR_LOAD_IN_PROGRESS); otherwise the topic is created on the first group
  * request (as Kafka creates it on first need) and its empty partitions loaded. {@link #close} stops
- * the lanes. Thread-safe.
+ * the lanes. The shard skeleton (activation, routing, fan-out, shutdown) is {@link CoordinatorShards}.
+ * Thread-safe.
  */
 public final class GroupCoordinator implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
-
     /** Who sent a request (JoinGroup records it per member). */
     public record Caller(String clientId, String clientHost, short apiVersion) {}
 
     private final GroupCoordinatorConfig config;
-    private final CoordinatorLog log;
-    private final List<ScheduledThreadPoolExecutor> lanes = new ArrayList<>();
-    private final GroupShard[] shards;
+    private final CoordinatorShards<GroupShard> shards;
     private final ClassicRebalance[] rebalances;
     private final GroupOffsets[] offsets;
     private final GroupAdmin[] admins;
     private final TxnOffsetCommits[] txnOffsets;
     private final ConsumerGroupHeartbeats[] consumerHeartbeats;
     private final ConsumerGroupAdmin[] consumerAdmins;
-    private volatile boolean active;
 
     /** Production: shards on {@code config.threads()} single-thread lanes; consumer groups with defaults and no topics. */
     public static GroupCoordinator create(GroupCoordinatorConfig config, CoordinatorLog log, Time time) {
@@ -76,26 +68,10 @@ public final class GroupCoordinator implements AutoCloseable {
             CoordinatorLog log,
             TopicCatalog topics,
             Time time) {
-        List<ScheduledThreadPoolExecutor> lanes = new ArrayList<>();
-        for (int i = 0; i < config.threads(); i++) {
-            int lane = i;
-            ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "group-coordinator-" + lane);
-                t.setDaemon(true);
-                return t;
-            });
-            e.setRemoveOnCancelPolicy(true);
-            e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-            lanes.add(e);
-        }
+        List<ScheduledThreadPoolExecutor> lanes =
+                CoordinatorShards.newLanes(config.threads(), lane -> "group-coordinator-" + lane);
         return new GroupCoordinator(
-                config,
-                consumerConfig,
-                log,
-                topics,
-                time,
-                lanes,
-                p -> new ExecutorShardScheduler(lanes.get(p % lanes.size())));
+                config, consumerConfig, log, topics, time, lanes, CoordinatorShards.schedulersOn(lanes));
     }
 
     /** Tests: shards on the given schedulers (e.g. inline with a mock clock). */
@@ -125,10 +101,8 @@ public final class GroupCoordinator implements AutoCloseable {
             List<ScheduledThreadPoolExecutor> lanes,
             IntFunction<ShardScheduler> schedulers) {
         this.config = config;
-        this.log = log;
-        this.lanes.addAll(lanes);
         int n = config.offsetsTopicPartitions();
-        shards = new GroupShard[n];
+        List<GroupShard> shardList = new ArrayList<>(n);
         rebalances = new ClassicRebalance[n];
         offsets = new GroupOffsets[n];
         admins = new GroupAdmin[n];
@@ -136,13 +110,27 @@ public final class GroupCoordinator implements AutoCloseable {
         consumerHeartbeats = new ConsumerGroupHeartbeats[n];
         consumerAdmins = new ConsumerGroupAdmin[n];
         for (int p = 0; p < n; p++) {
-            shards[p] = new GroupShard(p, log, schedulers.apply(p), time, config);
-            rebalances[p] = new ClassicRebalance(shards[p]);
-            offsets[p] = new GroupOffsets(shards[p], rebalances[p]);
-            admins[p] = new GroupAdmin(shards[p]);
-            txnOffsets[p] = new TxnOffsetCommits(shards[p]);
-            consumerHeartbeats[p] = new ConsumerGroupHeartbeats(shards[p], consumerConfig, topics);
-            consumerAdmins[p] = new ConsumerGroupAdmin(shards[p], consumerHeartbeats[p], topics);
+            GroupShard shard = new GroupShard(p, log, schedulers.apply(p), time, config);
+            shardList.add(shard);
+            rebalances[p] = new ClassicRebalance(shard);
+            offsets[p] = new GroupOffsets(shard, rebalances[p]);
+            admins[p] = new GroupAdmin(shard);
+            txnOffsets[p] = new TxnOffsetCommits(shard);
+            consumerHeartbeats[p] = new ConsumerGroupHeartbeats(shard, consumerConfig, topics);
+            consumerAdmins[p] = new ConsumerGroupAdmin(shard, consumerHeartbeats[p], topics);
+        }
+        shards = new CoordinatorShards<>(
+                GroupShard.TOPIC, log, shardList, lanes, new CoordinatorShards.Tasks(this::load, p -> shardList
+                        .get(p)
+                        .unload()));
+    }
+
+    /** On the shard's thread when the coordinator activates: replay the partition, then start its groups. */
+    private void load(int p) {
+        GroupShard shard = shards.shard(p);
+        shard.load(rebalances[p]);
+        if (shard.status() == GroupShard.Status.ACTIVE) {
+            consumerHeartbeats[p].onLoaded();
         }
     }
 
@@ -152,40 +140,12 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** Loads every partition in the background if {@code __consumer_offsets} exists. */
     public void startup() {
-        if (log.topicExists()) {
-            activate();
-        }
+        shards.startup();
     }
 
     /** Creates the topic if needed and loads its partitions; false if the topic could not be created. */
-    public synchronized boolean ensureActive() {
-        if (active) {
-            return true;
-        }
-        if (!log.ensureTopic(config.offsetsTopicPartitions())) {
-            return false;
-        }
-        activate();
-        return true;
-    }
-
-    private synchronized void activate() {
-        if (active) {
-            return;
-        }
-        active = true;
-        for (int p = 0; p < shards.length; p++) {
-            GroupShard shard = shards[p];
-            ClassicRebalance rebalance = rebalances[p];
-            ConsumerGroupHeartbeats consumer = consumerHeartbeats[p];
-            shard.markLoading();
-            shard.scheduler.execute(() -> {
-                shard.load(rebalance);
-                if (shard.status() == GroupShard.Status.ACTIVE) {
-                    consumer.onLoaded();
-                }
-            });
-        }
+    public boolean ensureActive() {
+        return shards.ensureActive();
     }
 
     public int partitionFor(String groupId) {
@@ -197,14 +157,7 @@ public final class GroupCoordinator implements AutoCloseable {
      * COORDINATOR_LOAD_IN_PROGRESS while loading, COORDINATOR_NOT_AVAILABLE if the topic is missing.
      */
     public Errors coordinatorStatus(String groupId) {
-        if (!ensureActive()) {
-            return Errors.COORDINATOR_NOT_AVAILABLE;
-        }
-        return switch (shards[partitionFor(groupId == null ? "" : groupId)].status()) {
-            case ACTIVE -> Errors.NONE;
-            case LOADING, NOT_LOADED -> Errors.COORDINATOR_LOAD_IN_PROGRESS;
-            case FAILED -> Errors.COORDINATOR_NOT_AVAILABLE;
-        };
+        return shards.coordinatorStatus(partitionFor(groupId == null ? "" : groupId));
     }
 
     // ---- the APIs
@@ -322,15 +275,12 @@ public final class GroupCoordinator implements AutoCloseable {
      * transactional offsets there take effect (COMMIT) or are dropped (ABORT). Runs on the shard's thread.
      */
     public void onTransactionCompleted(int partition, long producerId, TransactionResult result) {
-        if (partition < 0 || partition >= shards.length) {
+        if (partition < 0 || partition >= shards.size()) {
             return;
         }
-        GroupShard shard = shards[partition];
-        try {
-            shard.scheduler.execute(() -> shard.completeTransaction(producerId, result));
-        } catch (RejectedExecutionException e) {
-            // closing: the marker is in the log and the next load applies it
-        }
+        GroupShard shard = shards.shard(partition);
+        // If the shard is closing, the marker is in the log and the next load applies it.
+        shards.execute(partition, () -> shard.completeTransaction(producerId, result));
     }
 
     public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData req) {
@@ -357,7 +307,7 @@ public final class GroupCoordinator implements AutoCloseable {
         return route(
                 groupId,
                 p -> {
-                    ConsumerGroup consumer = shards[p].consumerGroups.get(groupId);
+                    ConsumerGroup consumer = shards.shard(p).consumerGroups.get(groupId);
                     return CompletableFuture.completedFuture(
                             consumer != null ? consumerAdmins[p].delete(consumer) : admins[p].delete(groupId));
                 },
@@ -368,40 +318,18 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** The groups of every loaded shard; the error is COORDINATOR_LOAD_IN_PROGRESS if any is loading. */
     public CompletableFuture<ListGroupsResponseData> listGroups(List<String> statesFilter, List<String> typesFilter) {
-        if (!active) {
+        if (!shards.isActive()) {
             return CompletableFuture.completedFuture(new ListGroupsResponseData().setErrorCode(Errors.NONE.code()));
         }
-        List<CompletableFuture<List<ListGroupsResponseData.ListedGroup>>> parts = new ArrayList<>();
-        for (int p = 0; p < shards.length; p++) {
-            GroupShard shard = shards[p];
-            GroupAdmin admin = admins[p];
-            ConsumerGroupAdmin consumerAdmin = consumerAdmins[p];
-            CompletableFuture<List<ListGroupsResponseData.ListedGroup>> f = new CompletableFuture<>();
-            parts.add(f);
-            // A shard still loading answers null (not an empty list).
-            submit(
-                    shard,
-                    f,
-                    () -> f.complete(
-                            shard.status() == GroupShard.Status.ACTIVE
-                                    ? GroupAdmin.concat(
-                                            admin.list(statesFilter, typesFilter),
-                                            consumerAdmin.list(lower(statesFilter), lower(typesFilter)))
-                                    : null));
-        }
+        List<CompletableFuture<List<ListGroupsResponseData.ListedGroup>>> parts =
+                shards.onEveryShard(p -> GroupAdmin.concat(
+                        admins[p].list(statesFilter, typesFilter),
+                        consumerAdmins[p].list(lower(statesFilter), lower(typesFilter))));
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
                 .handle((v, e) -> {
-                    ListGroupsResponseData resp = new ListGroupsResponseData().setErrorCode(Errors.NONE.code());
-                    for (CompletableFuture<List<ListGroupsResponseData.ListedGroup>> f : parts) {
-                        if (f.isCompletedExceptionally()) {
-                            resp.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
-                        } else if (f.join() == null) {
-                            resp.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
-                        } else {
-                            resp.groups().addAll(f.join());
-                        }
-                    }
-                    return resp;
+                    ListGroupsResponseData resp = new ListGroupsResponseData();
+                    return resp.setErrorCode(
+                            CoordinatorShards.gather(parts, resp.groups()).code());
                 });
     }
 
@@ -438,88 +366,19 @@ public final class GroupCoordinator implements AutoCloseable {
 
     // ---- routing
 
+    /** Routes to the shard of {@code groupId} (an empty or null id to that of "", where the command rejects it). */
     private <T> CompletableFuture<T> route(
-            String groupId, Function<Integer, CompletableFuture<T>> command, Function<Errors, T> onError) {
-        if (groupId == null || groupId.isEmpty()) {
-            // Validated by the command itself (INVALID_GROUP_ID) on the shard a "" id maps to.
-            groupId = "";
-        }
-        if (!ensureActive()) {
-            return CompletableFuture.completedFuture(onError.apply(Errors.COORDINATOR_NOT_AVAILABLE));
-        }
-        int p = partitionFor(groupId);
-        GroupShard shard = shards[p];
-        GroupShard.Status status = shard.status();
-        if (status != GroupShard.Status.ACTIVE) {
-            return CompletableFuture.completedFuture(onError.apply(
-                    status == GroupShard.Status.FAILED
-                            ? Errors.COORDINATOR_NOT_AVAILABLE
-                            : Errors.COORDINATOR_LOAD_IN_PROGRESS));
-        }
-        CompletableFuture<T> out = new CompletableFuture<>();
-        submit(shard, out, () -> {
-            if (shard.status() != GroupShard.Status.ACTIVE) {
-                out.complete(onError.apply(Errors.COORDINATOR_NOT_AVAILABLE));
-                return;
-            }
-            try {
-                command.apply(p).whenComplete((r, e) -> {
-                    if (e != null) {
-                        LOG.error("group request failed", e);
-                        out.complete(onError.apply(Errors.UNKNOWN_SERVER_ERROR));
-                    } else {
-                        out.complete(r);
-                    }
-                });
-            } catch (RuntimeException e) {
-                LOG.error("group request on __consumer_offsets-{} failed", p, e);
-                out.complete(onError.apply(Errors.UNKNOWN_SERVER_ERROR));
-            }
-        });
-        return out;
-    }
-
-    private static void submit(GroupShard shard, CompletableFuture<?> out, Runnable task) {
-        try {
-            shard.scheduler.execute(task);
-        } catch (RejectedExecutionException e) {
-            out.completeExceptionally(e);
-        }
+            String groupId, IntFunction<CompletableFuture<T>> command, Function<Errors, T> onError) {
+        return shards.route(partitionFor(groupId == null ? "" : groupId), command, onError);
     }
 
     /** Expires offsets on every shard now (tests; the shards also do it every check interval). */
     public CompletableFuture<Integer> expireOffsetsNow() {
-        List<CompletableFuture<Integer>> parts = new ArrayList<>();
-        for (GroupShard shard : shards) {
-            CompletableFuture<Integer> f = new CompletableFuture<>();
-            parts.add(f);
-            submit(shard, f, () -> f.complete(shard.status() == GroupShard.Status.ACTIVE ? shard.expireOffsets() : 0));
-        }
-        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
-                .thenApply(v -> parts.stream().mapToInt(CompletableFuture::join).sum());
+        return shards.sumOnEveryShard(p -> shards.shard(p).expireOffsets());
     }
 
     @Override
     public void close() {
-        for (GroupShard shard : shards) {
-            try {
-                shard.scheduler.execute(shard::unload);
-            } catch (RejectedExecutionException e) {
-                // already stopped
-            }
-        }
-        for (ScheduledThreadPoolExecutor e : lanes) {
-            e.shutdown();
-        }
-        for (ScheduledThreadPoolExecutor e : lanes) {
-            try {
-                if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
-                    e.shutdownNow();
-                }
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                e.shutdownNow();
-            }
-        }
+        shards.close();
     }
 }

@@ -24,57 +24,43 @@ import org.slf4j.LoggerFactory;
  * rebalance (members waiting for JoinGroup/SyncGroup answers, timers) is runtime state of
  * {@link ClassicGroup}, as in Kafka, and is not persisted.
  *
- * <p>Lifecycle: {@link Status#NOT_LOADED} → {@link Status#LOADING} → {@link Status#ACTIVE} (or
- * {@link Status#FAILED}). Thread-safety: every method runs on the shard's thread ({@link
- * ShardScheduler}); only {@link #status()} may be read from other threads.
+ * <p>Lifecycle: {@link CoordinatorShard.Status} (NOT_LOADED → LOADING → ACTIVE or FAILED).
+ * Thread-safety: every method runs on the shard's thread ({@link ShardScheduler}); only
+ * {@link #status()} may be read from other threads.
  */
-final class GroupShard {
+final class GroupShard extends CoordinatorShard {
     private static final Logger LOG = LoggerFactory.getLogger(GroupShard.class);
 
-    /** The shard's lifecycle. */
-    enum Status {
-        NOT_LOADED,
-        LOADING,
-        ACTIVE,
-        FAILED
-    }
+    static final String TOPIC = "__consumer_offsets";
 
-    final int partition;
-    final CoordinatorLog log;
-    final ShardScheduler scheduler;
-    final Time time;
     final GroupCoordinatorConfig config;
     final Map<String, ClassicGroup> groups = new HashMap<>();
     /** group → topic → partition → committed offset. */
     final Map<String, Map<String, Map<Integer, OffsetValue>>> offsets = new HashMap<>();
     /** Transactional offset commits waiting for their marker. */
     final PendingTxnOffsets pendingTxnOffsets = new PendingTxnOffsets();
+    /**
+     * Counts the records of the partition in log order (appended at run time, or replayed at load):
+     * with {@link #committedAt} it orders a transactional commit against plain commits written
+     * between it and its marker.
+     */
+    private long recordSequence;
+    /** Where in {@link #recordSequence}'s order each committed offset was written. */
+    private final Map<OffsetKey, Long> committedAt = new HashMap<>();
     /** The KIP-848 consumer groups (their own record types; group ids never in both maps). */
     final ConsumerGroups consumerGroups = new ConsumerGroups();
 
-    private volatile Status status = Status.NOT_LOADED;
     private boolean loading;
     private ShardScheduler.Timer expiryTimer;
 
     GroupShard(int partition, CoordinatorLog log, ShardScheduler scheduler, Time time, GroupCoordinatorConfig config) {
-        this.partition = partition;
-        this.log = log;
-        this.scheduler = scheduler;
-        this.time = time;
+        super(TOPIC, partition, log, scheduler, time);
         this.config = config;
-    }
-
-    Status status() {
-        return status;
-    }
-
-    void markLoading() {
-        status = Status.LOADING;
     }
 
     /** Replays the whole partition, then schedules the members' session timers and offset expiry. */
     void load(ClassicRebalance rebalance) {
-        status = Status.LOADING;
+        transition(Status.LOADING, "replaying the partition");
         loading = true;
         long start = time.milliseconds();
         int[] count = {0};
@@ -85,7 +71,7 @@ final class GroupShard {
                     count[0]++;
                     try {
                         if (producerId >= 0) {
-                            pendingTxnOffsets.add(producerId, r);
+                            pendingTxnOffsets.add(producerId, r, ++recordSequence);
                         } else {
                             replay(r);
                         }
@@ -102,7 +88,7 @@ final class GroupShard {
         } catch (CoordinatorLog.CoordinatorLogException e) {
             LOG.error("__consumer_offsets-{}: load failed", partition, e);
             loading = false;
-            status = Status.FAILED;
+            transition(Status.FAILED, "load failed: " + e.getMessage());
             return;
         }
         loading = false;
@@ -112,7 +98,7 @@ final class GroupShard {
             }
         }
         scheduleExpiry();
-        status = Status.ACTIVE;
+        transition(Status.ACTIVE, "loaded");
         LOG.debug(
                 "__consumer_offsets-{}: loaded {} record(s), {} group(s) in {} ms",
                 partition,
@@ -165,23 +151,34 @@ final class GroupShard {
             LOG.warn("__consumer_offsets-{}: transactional append failed: {}", partition, e.getMessage());
             return false;
         }
-        records.forEach(r -> pendingTxnOffsets.add(producerId, r));
+        records.forEach(r -> pendingTxnOffsets.add(producerId, r, ++recordSequence));
         return true;
     }
 
-    /** A transaction marker reached this partition: apply (COMMIT) or drop (ABORT) the producer's commits. */
+    /**
+     * A transaction marker reached this partition: apply (COMMIT) or drop (ABORT) the producer's
+     * commits. As in Kafka, a commit is applied only if no plain commit of the same partition was
+     * written after it (before its marker): the later write in the log wins.
+     */
     void completeTransaction(long producerId, TransactionResult result) {
-        for (CoordinatorRecord r : pendingTxnOffsets.complete(producerId, result)) {
+        for (PendingTxnOffsets.Pending p : pendingTxnOffsets.complete(producerId, result)) {
+            if (p.key() != null && committedAt.getOrDefault(p.key(), -1L) > p.sequence()) {
+                continue;
+            }
             try {
-                replay(r);
+                replay(p.record(), p.sequence());
             } catch (IllegalArgumentException e) {
                 LOG.warn("__consumer_offsets-{}: skipping an unreadable record: {}", partition, e.getMessage());
             }
         }
     }
 
-    /** Applies one record: the only place persisted group and offset state changes. */
+    /** Applies one record, the newest of the partition: the only place persisted state changes. */
     void replay(CoordinatorRecord record) {
+        replay(record, ++recordSequence);
+    }
+
+    private void replay(CoordinatorRecord record, long sequence) {
         if (ConsumerGroupRecords.isConsumerGroupKey(record.key())) {
             consumerGroups.replay(record);
             String group = ConsumerGroupRecords.decodeKey(record.key()).group();
@@ -194,6 +191,7 @@ final class GroupShard {
         OffsetsTopicLayout.Key key = OffsetsTopicLayout.decodeKey(record.key());
         if (key instanceof OffsetKey k) {
             if (record.value() == null) {
+                committedAt.remove(k);
                 Map<String, Map<Integer, OffsetValue>> byTopic = offsets.get(k.group());
                 if (byTopic != null) {
                     Map<Integer, OffsetValue> byPartition = byTopic.get(k.topic());
@@ -209,6 +207,7 @@ final class GroupShard {
                 }
             } else {
                 OffsetValue v = OffsetsTopicLayout.decodeOffsetValue(record.value());
+                committedAt.put(k, sequence);
                 offsets.computeIfAbsent(k.group(), g -> new TreeMap<>())
                         .computeIfAbsent(k.topic(), t -> new TreeMap<>())
                         .put(k.partition(), v);

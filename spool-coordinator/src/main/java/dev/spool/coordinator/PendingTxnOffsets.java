@@ -15,24 +15,30 @@ import java.util.Map;
  * thread-safe.
  */
 final class PendingTxnOffsets {
-    /** A pending commit: its decoded key and the record. */
-    private record Pending(OffsetKey key, CoordinatorRecord record) {}
+    /**
+     * A pending commit: its decoded key, the record, and its place in the partition's record order
+     * (see {@link GroupShard}: a later plain commit of the same partition wins over it at COMMIT).
+     */
+    record Pending(OffsetKey key, CoordinatorRecord record, long sequence) {}
 
     private final Map<Long, List<Pending>> byProducer = new LinkedHashMap<>();
 
-    /** Adds a transactional record; only offset commits are expected (others are kept as they come). */
-    void add(long producerId, CoordinatorRecord record) {
+    /**
+     * Adds a transactional record at {@code sequence} in the partition's record order; only offset
+     * commits are expected (others are kept as they come).
+     */
+    void add(long producerId, CoordinatorRecord record, long sequence) {
         OffsetKey key = OffsetsTopicLayout.decodeKey(record.key()) instanceof OffsetKey k ? k : null;
-        byProducer.computeIfAbsent(producerId, p -> new ArrayList<>()).add(new Pending(key, record));
+        byProducer.computeIfAbsent(producerId, p -> new ArrayList<>()).add(new Pending(key, record, sequence));
     }
 
-    /** Ends the producer's transaction: the records to apply (COMMIT) or none (ABORT). */
-    List<CoordinatorRecord> complete(long producerId, TransactionResult result) {
+    /** Ends the producer's transaction: the commits to apply (COMMIT) or none (ABORT). */
+    List<Pending> complete(long producerId, TransactionResult result) {
         List<Pending> pending = byProducer.remove(producerId);
         if (pending == null || result == TransactionResult.ABORT) {
             return List.of();
         }
-        return pending.stream().map(Pending::record).toList();
+        return pending;
     }
 
     /** True if a transactional commit of this group's partition waits for its marker. */

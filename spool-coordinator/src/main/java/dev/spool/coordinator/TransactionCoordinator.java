@@ -9,17 +9,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.message.ListTransactionsResponseData;
 import org.apache.kafka.common.protocol.Errors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The transaction coordinator: one {@link TransactionShard} (with its {@link TransactionOperations})
@@ -31,11 +27,10 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #startup} loads every partition if the topic exists (requests for a partition
  * still loading get COORDINATOR_LOAD_IN_PROGRESS); otherwise the topic is created on the first
  * transactional request. After a partition is loaded, transactions left in PrepareCommit/PrepareAbort
- * get their markers again. {@link #close} stops the lane. Thread-safe.
+ * get their markers again. {@link #close} stops the lane. The shard skeleton (activation, routing,
+ * fan-out, shutdown) is {@link CoordinatorShards}. Thread-safe.
  */
 public final class TransactionCoordinator implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(TransactionCoordinator.class);
-
     /** InitProducerId's answer. */
     public record InitResult(Errors error, long producerId, short producerEpoch) {}
 
@@ -45,10 +40,8 @@ public final class TransactionCoordinator implements AutoCloseable {
     private final TransactionCoordinatorConfig config;
     private final CoordinatorLog log;
     private final Time time;
-    private final List<ScheduledThreadPoolExecutor> lanes = new ArrayList<>();
-    private final TransactionShard[] shards;
+    private final CoordinatorShards<TransactionShard> shards;
     private final TransactionOperations[] ops;
-    private volatile boolean active;
 
     /** Production: every shard on one single-thread lane. */
     public static TransactionCoordinator create(
@@ -57,15 +50,9 @@ public final class TransactionCoordinator implements AutoCloseable {
             ProducerIdSource producerIds,
             TxnMarkerWriter markers,
             Time time) {
-        ScheduledThreadPoolExecutor lane = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "transaction-coordinator");
-            t.setDaemon(true);
-            return t;
-        });
-        lane.setRemoveOnCancelPolicy(true);
-        lane.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        ExecutorShardScheduler scheduler = new ExecutorShardScheduler(lane);
-        return new TransactionCoordinator(config, log, producerIds, markers, time, List.of(lane), p -> scheduler);
+        List<ScheduledThreadPoolExecutor> lanes = CoordinatorShards.newLanes(1, lane -> "transaction-coordinator");
+        return new TransactionCoordinator(
+                config, log, producerIds, markers, time, lanes, CoordinatorShards.schedulersOn(lanes));
     }
 
     /** Tests: shards on the given schedulers (e.g. inline with a mock clock). */
@@ -90,14 +77,29 @@ public final class TransactionCoordinator implements AutoCloseable {
         this.config = config;
         this.log = log;
         this.time = time;
-        this.lanes.addAll(lanes);
         int n = config.stateTopicPartitions();
-        shards = new TransactionShard[n];
+        List<TransactionShard> shardList = new ArrayList<>(n);
         ops = new TransactionOperations[n];
         for (int p = 0; p < n; p++) {
-            shards[p] = new TransactionShard(p, log, schedulers.apply(p), time, config);
-            ops[p] = new TransactionOperations(shards[p], producerIds, markers);
+            TransactionShard shard = new TransactionShard(p, log, schedulers.apply(p), time, config);
+            shardList.add(shard);
+            ops[p] = new TransactionOperations(shard, producerIds, markers);
         }
+        shards = new CoordinatorShards<>(
+                TransactionShard.TOPIC,
+                log,
+                shardList,
+                lanes,
+                new CoordinatorShards.Tasks(
+                        p -> {
+                            if (shardList.get(p).load()) {
+                                ops[p].onLoaded();
+                            }
+                        },
+                        p -> {
+                            ops[p].stopTimers();
+                            shardList.get(p).unload();
+                        }));
     }
 
     public TransactionCoordinatorConfig config() {
@@ -106,38 +108,12 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /** Loads every partition in the background if {@code __transaction_state} exists. */
     public void startup() {
-        if (log.topicExists()) {
-            activate();
-        }
+        shards.startup();
     }
 
     /** Creates the topic if needed and loads its partitions; false if the topic could not be created. */
-    public synchronized boolean ensureActive() {
-        if (active) {
-            return true;
-        }
-        if (!log.ensureTopic(config.stateTopicPartitions())) {
-            return false;
-        }
-        activate();
-        return true;
-    }
-
-    private synchronized void activate() {
-        if (active) {
-            return;
-        }
-        active = true;
-        for (int p = 0; p < shards.length; p++) {
-            TransactionShard shard = shards[p];
-            TransactionOperations o = ops[p];
-            shard.markLoading();
-            shard.scheduler.execute(() -> {
-                if (shard.load()) {
-                    o.onLoaded();
-                }
-            });
-        }
+    public boolean ensureActive() {
+        return shards.ensureActive();
     }
 
     public int partitionFor(String transactionalId) {
@@ -146,18 +122,7 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /** FindCoordinator's view of a transactional id (as for groups). */
     public Errors coordinatorStatus(String transactionalId) {
-        if (!ensureActive()) {
-            return Errors.COORDINATOR_NOT_AVAILABLE;
-        }
-        return statusError(shards[partitionFor(transactionalId == null ? "" : transactionalId)].status());
-    }
-
-    private static Errors statusError(TransactionShard.Status s) {
-        return switch (s) {
-            case ACTIVE -> Errors.NONE;
-            case LOADING, NOT_LOADED -> Errors.COORDINATOR_LOAD_IN_PROGRESS;
-            case FAILED -> Errors.COORDINATOR_NOT_AVAILABLE;
-        };
+        return shards.coordinatorStatus(partitionFor(transactionalId == null ? "" : transactionalId));
     }
 
     // ---- the APIs
@@ -236,10 +201,10 @@ public final class TransactionCoordinator implements AutoCloseable {
                         .setProducerId(TransactionMetadata.NO_PRODUCER_ID)
                         .setProducerEpoch(TransactionMetadata.NO_EPOCH)
                         .setTransactionStartTimeMs(-1L);
-        if (!active && !log.topicExists()) {
+        if (!shards.isActive() && !log.topicExists()) {
             return CompletableFuture.completedFuture(onError.apply(Errors.TRANSACTIONAL_ID_NOT_FOUND));
         }
-        return route(id, p -> describeOn(shards[p], id, onError), onError);
+        return route(id, p -> describeOn(shards.shard(p), id, onError), onError);
     }
 
     private static DescribeTransactionsResponseData.TransactionState describeOn(
@@ -289,33 +254,15 @@ public final class TransactionCoordinator implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(resp.setErrorCode(Errors.INVALID_REGULAR_EXPRESSION.code()));
         }
-        if (!active) {
+        if (!shards.isActive()) {
             return CompletableFuture.completedFuture(resp);
         }
-        List<CompletableFuture<List<ListTransactionsResponseData.TransactionState>>> parts = new ArrayList<>();
-        for (TransactionShard shard : shards) {
-            CompletableFuture<List<ListTransactionsResponseData.TransactionState>> f = new CompletableFuture<>();
-            parts.add(f);
-            submit(
-                    shard,
-                    f,
-                    () -> f.complete(
-                            shard.status() == TransactionShard.Status.ACTIVE
-                                    ? listOn(shard, filter, states, pattern)
-                                    : null));
-        }
+        List<CompletableFuture<List<ListTransactionsResponseData.TransactionState>>> parts =
+                shards.onEveryShard(p -> listOn(shards.shard(p), filter, states, pattern));
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
                 .handle((v, e) -> {
-                    for (CompletableFuture<List<ListTransactionsResponseData.TransactionState>> f : parts) {
-                        if (f.isCompletedExceptionally()) {
-                            resp.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
-                        } else if (f.join() == null) {
-                            resp.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
-                        } else {
-                            resp.transactionStates().addAll(f.join());
-                        }
-                    }
-                    return resp;
+                    Errors error = CoordinatorShards.gather(parts, resp.transactionStates());
+                    return error == Errors.NONE ? resp : resp.setErrorCode(error.code());
                 });
     }
 
@@ -350,90 +297,23 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /** Aborts timed-out transactions on every shard now; returns how many. */
     public CompletableFuture<Integer> abortTimedOutNow() {
-        return onEveryShard(p -> ops[p].abortTimedOut());
+        return shards.sumOnEveryShard(p -> ops[p].abortTimedOut());
     }
 
     /** Expires idle transactional ids on every shard now; returns how many. */
     public CompletableFuture<Integer> expireTransactionalIdsNow() {
-        return onEveryShard(p -> ops[p].expireTransactionalIds());
-    }
-
-    private CompletableFuture<Integer> onEveryShard(IntFunction<Integer> task) {
-        List<CompletableFuture<Integer>> parts = new ArrayList<>();
-        for (int p = 0; p < shards.length; p++) {
-            TransactionShard shard = shards[p];
-            int partition = p;
-            CompletableFuture<Integer> f = new CompletableFuture<>();
-            parts.add(f);
-            submit(
-                    shard,
-                    f,
-                    () -> f.complete(shard.status() == TransactionShard.Status.ACTIVE ? task.apply(partition) : 0));
-        }
-        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
-                .thenApply(v -> parts.stream().mapToInt(CompletableFuture::join).sum());
+        return shards.sumOnEveryShard(p -> ops[p].expireTransactionalIds());
     }
 
     // ---- routing
 
     private <T> CompletableFuture<T> route(
-            String transactionalId, Function<Integer, T> command, Function<Errors, T> onError) {
-        if (!ensureActive()) {
-            return CompletableFuture.completedFuture(onError.apply(Errors.COORDINATOR_NOT_AVAILABLE));
-        }
-        int p = partitionFor(transactionalId);
-        TransactionShard shard = shards[p];
-        if (shard.status() != TransactionShard.Status.ACTIVE) {
-            return CompletableFuture.completedFuture(onError.apply(statusError(shard.status())));
-        }
-        CompletableFuture<T> out = new CompletableFuture<>();
-        submit(shard, out, () -> {
-            if (shard.status() != TransactionShard.Status.ACTIVE) {
-                out.complete(onError.apply(Errors.COORDINATOR_NOT_AVAILABLE));
-                return;
-            }
-            try {
-                out.complete(command.apply(p));
-            } catch (RuntimeException e) {
-                LOG.error("transaction request on __transaction_state-{} failed", p, e);
-                out.complete(onError.apply(Errors.UNKNOWN_SERVER_ERROR));
-            }
-        });
-        return out;
-    }
-
-    private static void submit(TransactionShard shard, CompletableFuture<?> out, Runnable task) {
-        try {
-            shard.scheduler.execute(task);
-        } catch (RejectedExecutionException e) {
-            out.completeExceptionally(e);
-        }
+            String transactionalId, IntFunction<T> command, Function<Errors, T> onError) {
+        return shards.call(partitionFor(transactionalId), command, onError);
     }
 
     @Override
     public void close() {
-        for (int p = 0; p < shards.length; p++) {
-            TransactionShard shard = shards[p];
-            TransactionOperations o = ops[p];
-            try {
-                shard.scheduler.execute(() -> {
-                    o.stopTimers();
-                    shard.unload();
-                });
-            } catch (RejectedExecutionException e) {
-                // already stopped
-            }
-        }
-        for (ScheduledThreadPoolExecutor e : lanes) {
-            e.shutdown();
-            try {
-                if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
-                    e.shutdownNow();
-                }
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                e.shutdownNow();
-            }
-        }
+        shards.close();
     }
 }

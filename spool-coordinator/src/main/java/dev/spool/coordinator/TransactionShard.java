@@ -14,28 +14,17 @@ import org.slf4j.LoggerFactory;
  * {@link #write} appends it and only then applies it through {@link #replay}, the one place persisted
  * transaction state changes. Loading ({@link #load}) is the replay of the whole partition.
  *
- * <p>Lifecycle: {@link Status#NOT_LOADED} → {@link Status#LOADING} → {@link Status#ACTIVE} (or
- * {@link Status#FAILED}). Thread-safety: every method runs on the shard's thread ({@link
- * ShardScheduler}); only {@link #status()} may be read from other threads.
+ * <p>Lifecycle: {@link CoordinatorShard.Status} (NOT_LOADED → LOADING → ACTIVE or FAILED).
+ * Thread-safety: every method runs on the shard's thread ({@link ShardScheduler}); only
+ * {@link #status()} may be read from other threads.
  */
-final class TransactionShard {
+final class TransactionShard extends CoordinatorShard {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionShard.class);
 
-    /** The shard's lifecycle. */
-    enum Status {
-        NOT_LOADED,
-        LOADING,
-        ACTIVE,
-        FAILED
-    }
+    static final String TOPIC = "__transaction_state";
 
-    final int partition;
-    final CoordinatorLog log;
-    final ShardScheduler scheduler;
-    final Time time;
     final TransactionCoordinatorConfig config;
     final Map<String, TransactionMetadata> transactions = new HashMap<>();
-    private volatile Status status = Status.NOT_LOADED;
 
     TransactionShard(
             int partition,
@@ -43,24 +32,13 @@ final class TransactionShard {
             ShardScheduler scheduler,
             Time time,
             TransactionCoordinatorConfig config) {
-        this.partition = partition;
-        this.log = log;
-        this.scheduler = scheduler;
-        this.time = time;
+        super(TOPIC, partition, log, scheduler, time);
         this.config = config;
-    }
-
-    Status status() {
-        return status;
-    }
-
-    void markLoading() {
-        status = Status.LOADING;
     }
 
     /** Replays the whole partition; true if the shard is now active. */
     boolean load() {
-        status = Status.LOADING;
+        transition(Status.LOADING, "replaying the partition");
         int[] count = {0};
         try {
             log.readAll(partition, r -> {
@@ -73,10 +51,10 @@ final class TransactionShard {
             });
         } catch (CoordinatorLog.CoordinatorLogException e) {
             LOG.error("__transaction_state-{}: load failed", partition, e);
-            status = Status.FAILED;
+            transition(Status.FAILED, "load failed: " + e.getMessage());
             return false;
         }
-        status = Status.ACTIVE;
+        transition(Status.ACTIVE, "loaded");
         LOG.debug(
                 "__transaction_state-{}: loaded {} record(s), {} transactional id(s)",
                 partition,

@@ -3,6 +3,8 @@ package dev.spool.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
@@ -105,6 +107,50 @@ class TxnOffsetCommitTest {
         assertThat(fetch("g", true).errorCode()).isEqualTo(Errors.UNSTABLE_OFFSET_COMMIT.code());
         coordinator.onTransactionCompleted(p, PID, TransactionResult.COMMIT);
         assertThat(fetch("g", true).committedOffset()).isEqualTo(30L);
+    }
+
+    Errors plainCommit(String group, long offset) {
+        OffsetCommitRequestData r =
+                new OffsetCommitRequestData().setGroupId(group).setMemberId("").setGenerationIdOrMemberEpoch(-1);
+        r.topics()
+                .add(new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                        .setName("t")
+                        .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                                .setPartitionIndex(0)
+                                .setCommittedOffset(offset))));
+        OffsetCommitResponseData resp = coordinator.commitOffsets(r, (short) 9).join();
+        return Errors.forCode(resp.topics().get(0).partitions().get(0).errorCode());
+    }
+
+    @Test
+    void aPlainCommitWrittenBetweenATransactionalOneAndItsMarkerWins() {
+        commit("g", 10, null);
+        assertThat(plainCommit("g", 15)).isEqualTo(Errors.NONE);
+        int p = coordinator.partitionFor("g");
+        log.writeMarker(p, PID, TransactionResult.COMMIT);
+        coordinator.onTransactionCompleted(p, PID, TransactionResult.COMMIT);
+        // As in Kafka, the later write in the log is the committed offset.
+        assertThat(fetch("g", true).committedOffset()).isEqualTo(15L);
+        // A transactional commit written after the plain one wins at its marker.
+        commit("g", 20, null);
+        log.writeMarker(p, PID, TransactionResult.COMMIT);
+        coordinator.onTransactionCompleted(p, PID, TransactionResult.COMMIT);
+        assertThat(fetch("g", true).committedOffset()).isEqualTo(20L);
+        // A replay of the partition reaches the same answers.
+        coordinator.close();
+        coordinator = newCoordinator();
+        assertThat(fetch("g", true).committedOffset()).isEqualTo(20L);
+    }
+
+    @Test
+    void aReplayKeepsThePlainCommitWrittenBeforeTheMarker() {
+        commit("g", 10, null);
+        plainCommit("g", 15);
+        int p = coordinator.partitionFor("g");
+        log.writeMarker(p, PID, TransactionResult.COMMIT);
+        coordinator.close();
+        coordinator = newCoordinator();
+        assertThat(fetch("g", true).committedOffset()).isEqualTo(15L);
     }
 
     @Test

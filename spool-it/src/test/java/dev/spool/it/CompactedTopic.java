@@ -53,8 +53,14 @@ final class CompactedTopic {
      * null), checking that offsets only increase.
      */
     static Map<String, String> readTable(String bootstrap, String topic) {
+        return readTable(bootstrap, topic, "read_uncommitted");
+    }
+
+    /** {@link #readTable(String, String)} with the given {@code isolation.level}. */
+    static Map<String, String> readTable(String bootstrap, String topic, String isolation) {
         Properties cp = new Properties();
         cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         Map<String, String> out = new HashMap<>();
         try (KafkaConsumer<String, String> c =

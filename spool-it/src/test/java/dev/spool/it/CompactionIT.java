@@ -16,9 +16,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +91,62 @@ class CompactionIT {
         }
     }
 
+    @Test
+    void transactionalUpdatesAreCompactedAndAbortedOnesDisappear() throws Exception {
+        String topic = "txn-table";
+        try (EmbeddedBroker broker = EmbeddedBroker.start(dir, Map.of(ServerConfig.LOG_CLEANER_BACKOFF_MS, "100"))) {
+            String bootstrap = broker.bootstrap();
+            CompactedTopic.create(
+                    bootstrap,
+                    topic,
+                    Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG, "compact",
+                            TopicConfig.SEGMENT_BYTES_CONFIG, "16384",
+                            TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.01"));
+            Map<String, String> expected = new HashMap<>();
+            Random random = new Random(11);
+            Properties pp = new Properties();
+            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            pp.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "table-writer");
+            pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
+                producer.initTransactions();
+                for (int t = 0; t < 60; t++) {
+                    boolean abort = t % 5 == 4;
+                    Map<String, String> written = new HashMap<>();
+                    producer.beginTransaction();
+                    for (int i = 0; i < 50; i++) {
+                        String key = "key-" + random.nextInt(100);
+                        String value = "txn-" + t + "-" + i + "-" + "z".repeat(40);
+                        producer.send(new ProducerRecord<>(topic, 0, key, value));
+                        written.put(key, value);
+                    }
+                    if (abort) {
+                        producer.abortTransaction();
+                    } else {
+                        producer.commitTransaction();
+                        expected.putAll(written);
+                    }
+                }
+            }
+            // 3,000 records of 50-byte values and 6-byte keys were written (the cleaner may have begun
+            // meanwhile, so the partition's size now is no measure of it).
+            long written = 3000L * (50 + 6);
+
+            // Committed transactional records are compacted like any others (Kafka Streams' changelogs
+            // under exactly-once are all transactional); aborted ones are removed, so even a
+            // read_uncommitted reader no longer sees them.
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(partitionBytes(bootstrap, topic)).isLessThan(written / 4);
+                assertThat(CompactedTopic.readTable(bootstrap, topic, "read_committed"))
+                        .isEqualTo(expected);
+                assertThat(CompactedTopic.readTable(bootstrap, topic, "read_uncommitted"))
+                        .isEqualTo(expected);
+            });
+        }
+    }
+
     /** 300 updates to keys outside the tombstoned ones: about two segments. */
     private static void fill(KafkaProducer<String, String> producer, Map<String, String> expected, int round) {
         for (int i = 0; i < 300; i++) {
@@ -101,6 +159,10 @@ class CompactionIT {
 
     /** The partition's size on disk as DescribeLogDirs reports it. */
     static long partitionBytes(String bootstrap) throws Exception {
+        return partitionBytes(bootstrap, TOPIC);
+    }
+
+    static long partitionBytes(String bootstrap, String topic) throws Exception {
         Properties ap = new Properties();
         ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(ap)) {
@@ -110,7 +172,7 @@ class CompactionIT {
                     .get(30, TimeUnit.SECONDS)
                     .values()) {
                 for (LogDirDescription d : byDir.values()) {
-                    var info = d.replicaInfos().get(new TopicPartition(TOPIC, 0));
+                    var info = d.replicaInfos().get(new TopicPartition(topic, 0));
                     if (info != null) {
                         size += info.size();
                     }

@@ -14,6 +14,7 @@ import dev.spool.server.handlers.ConsumerGroupHeartbeatHandler;
 import dev.spool.server.handlers.CreateTopicsHandler;
 import dev.spool.server.handlers.DeleteGroupsHandler;
 import dev.spool.server.handlers.DescribeGroupsHandler;
+import dev.spool.server.handlers.DescribeProducersHandler;
 import dev.spool.server.handlers.EndTxnHandler;
 import dev.spool.server.handlers.FetchHandler;
 import dev.spool.server.handlers.FindCoordinatorHandler;
@@ -147,6 +148,7 @@ public final class SpoolServer implements AutoCloseable {
                     new TxnOffsetCommitHandler(groups),
                     new TransactionAdminHandlers.Describe(transactions),
                     new TransactionAdminHandlers.ListTxns(transactions),
+                    new DescribeProducersHandler(ctx),
                     new JoinGroupHandler(groups),
                     new SyncGroupHandler(groups),
                     new HeartbeatHandler(groups),

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -173,6 +174,11 @@ public final class Log implements AutoCloseable {
         return activeSegment;
     }
 
+    /** The producer state; read and changed only under {@link #lock()}. */
+    ProducerStateManager producerStates() {
+        return producerState;
+    }
+
     /** The cleaner's snapshot and swap operations on this log. */
     LogCleanerSwap cleaning() {
         return cleaning;
@@ -265,30 +271,31 @@ public final class Log implements AutoCloseable {
 
     /** Forgets producers whose last batch is {@code producer.id.expiration.ms} old; returns how many. */
     public int removeExpiredProducers(long expirationMs) {
-        lock.lock();
-        try {
-            return producerState.removeExpired(time.milliseconds(), expirationMs);
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> producerState.removeExpired(time.milliseconds(), expirationMs));
     }
 
     /** True if the producer has a transaction ongoing here (KIP-890 verifies only a first batch). */
     public boolean hasOngoingTransaction(long producerId) {
-        lock.lock();
-        try {
+        return underLock(() -> {
             ProducerStateEntry e = producerState.entry(producerId);
             return e != null && e.currentTxnFirstOffset() >= 0;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Number of idempotent producers this partition remembers. */
     public int producerCount() {
+        return underLock(producerState::producerCount);
+    }
+
+    /** The state of every producer this partition remembers (DescribeProducers): an immutable copy. */
+    public List<ActiveProducer> activeProducers() {
+        return underLock(producerState::activeProducers);
+    }
+
+    private <T> T underLock(Supplier<T> read) {
         lock.lock();
         try {
-            return producerState.producerCount();
+            return read.get();
         } finally {
             lock.unlock();
         }

@@ -44,14 +44,16 @@ import org.slf4j.LoggerFactory;
  *       run is rewritten into one segment, keeping a record unless the map holds its key at a higher
  *       offset. Keyless records are kept.
  *       Offsets (gaps allowed), timestamps, producer id/epoch/sequence, attributes and the codec are
- *       preserved ({@link KafkaRecords#filter}). Transactional and control batches do not enter the
- *       map; the records of aborted transactions (from the {@code .txnindex}) are removed, committed
- *       transactional records and markers are kept (markers are not removed after
- *       {@code delete.retention.ms} yet). A batch left empty is dropped, except
- *       a batch of an idempotent producer (kept empty, as Kafka does, so its sequence survives) and
- *       the last batch of a run (kept empty, so a cleaned segment still ends where the next one
- *       begins: recovery relies on that to detect lost segment tails, and on it to know which old
- *       segments a {@code .swap} replaces).
+ *       preserved ({@link KafkaRecords#filter}). Transactions, as Kafka's cleaner treats them
+ *       ({@link CleanedTransactions}): the records of aborted transactions (from the {@code .txnindex})
+ *       are removed and do not enter the map; committed transactional records are compacted like any
+ *       other; a marker whose transaction has no batch left is stamped with a delete horizon of now +
+ *       {@code delete.retention.ms} and removed by a pass after it; the cleaned {@code .txnindex} keeps
+ *       the aborted transactions whose markers stay. A batch left empty is dropped, except a
+ *       producer's newest data batch (kept empty, as Kafka does, so its sequence survives) and the
+ *       last batch of a run (kept empty, so a cleaned segment still ends where the next one begins:
+ *       recovery relies on that to detect lost segment tails, and on it to know which old segments a
+ *       {@code .swap} replaces).
  *   <li>Tombstones: the first rewrite of a batch holding a tombstone stamps it with a delete horizon
  *       of now + {@code delete.retention.ms} (KIP-534, as Kafka does); a later pass removes a
  *       tombstone whose horizon has passed, if it lies in the part cleaned by an earlier pass (so
@@ -417,18 +419,27 @@ public final class LogCleaner {
     private Stats cleanWith(
             Log log, LogConfig cfg, long now, LogCleanerSwap.CleanableSnapshot snap, long dirtyStart, KeyOffsetMap map)
             throws IOException {
-        long mapEnd = buildMap(snap, dirtyStart, map);
+        long mapEnd = buildMap(log, snap, dirtyStart, map);
         if (mapEnd <= dirtyStart) {
             return Stats.NOTHING;
         }
+        List<List<LogSegment>> groups = groupSegments(snap, mapEnd, cfg);
+        if (groups.isEmpty()) {
+            return Stats.NOTHING;
+        }
+        // One walk over every group, from the log start: see CleanedTransactions.
+        List<LogSegment> lastGroup = groups.get(groups.size() - 1);
+        CleanedTransactions txns = new CleanedTransactions(log.collectAbortedTransactions(
+                groups.get(0).get(0).baseOffset(),
+                lastGroup.get(lastGroup.size() - 1).readNextOffset()));
         int rewritten = 0;
         long before = 0;
         long after = 0;
         long read = 0;
         long retained = 0;
         boolean allSwapped = true;
-        for (List<LogSegment> group : groupSegments(snap, mapEnd, cfg)) {
-            SegmentResult r = cleanGroup(log, group, map, dirtyStart, snap.truncations(), now);
+        for (List<LogSegment> group : groups) {
+            SegmentResult r = cleanGroup(log, group, map, txns, snap, dirtyStart, now);
             for (LogSegment s : group) {
                 before += s.size();
             }
@@ -498,8 +509,14 @@ public final class LogCleaner {
         return groups;
     }
 
-    /** Fills {@code map} from {@code dirtyStart} on; returns the offset it covers up to (exclusive). */
-    private long buildMap(LogCleanerSwap.CleanableSnapshot snap, long dirtyStart, KeyOffsetMap map) throws IOException {
+    /**
+     * Fills {@code map} from {@code dirtyStart} on with the keys of records that are not in aborted
+     * transactions; returns the offset it covers up to (exclusive).
+     */
+    private long buildMap(Log log, LogCleanerSwap.CleanableSnapshot snap, long dirtyStart, KeyOffsetMap map)
+            throws IOException {
+        CleanedTransactions txns =
+                new CleanedTransactions(log.collectAbortedTransactions(dirtyStart, snap.firstUncleanableOffset()));
         long[] mapEnd = {dirtyStart};
         boolean[] full = {false};
         for (int i = 0; i < snap.segments().size() && !full[0]; i++) {
@@ -510,11 +527,17 @@ public final class LogCleaner {
             }
             forEachChunk(segment, chunk -> {
                 for (int pos = 0; pos < chunk.limit() && !full[0]; pos += RecordBatch.sizeInBytes(chunk, pos)) {
-                    if (RecordBatch.lastOffset(chunk, pos) < dirtyStart) {
+                    long lastOffset = RecordBatch.lastOffset(chunk, pos);
+                    if (lastOffset < dirtyStart) {
                         continue;
                     }
-                    boolean keepWhole = RecordBatch.isTransactional(chunk, pos) || RecordBatch.isControl(chunk, pos);
-                    if (!keepWhole) {
+                    long producerId = RecordBatch.producerId(chunk, pos);
+                    if (RecordBatch.isControl(chunk, pos)) {
+                        TxnMarker.Parsed marker = TxnMarker.parse(chunk, pos);
+                        if (marker != null) {
+                            txns.onMarker(producerId, marker.result(), lastOffset);
+                        }
+                    } else if (!txns.onDataBatch(producerId, RecordBatch.isTransactional(chunk, pos), lastOffset)) {
                         KafkaRecords.forEachKey(chunk, pos, RecordBatch.sizeInBytes(chunk, pos), (offset, key) -> {
                             if (offset < dirtyStart || key == null) {
                                 return true;
@@ -540,36 +563,6 @@ public final class LogCleaner {
         return mapEnd[0];
     }
 
-    /**
-     * The aborted transactions of a group, by producer: a transactional record of producer {@code p}
-     * at offset {@code o} is aborted if an entry of {@code p} has {@code firstOffset <= o < lastOffset}
-     * (a producer's transactions do not overlap; its abort marker is at {@code lastOffset}).
-     */
-    static final class AbortedRanges {
-        private final Map<Long, List<AbortedTxn>> byProducer = new java.util.HashMap<>();
-
-        AbortedRanges(List<AbortedTxn> aborted) {
-            for (AbortedTxn t : aborted) {
-                byProducer
-                        .computeIfAbsent(t.producerId(), k -> new ArrayList<>())
-                        .add(t);
-            }
-        }
-
-        boolean contains(long producerId, long offset) {
-            List<AbortedTxn> list = byProducer.get(producerId);
-            if (list == null) {
-                return false;
-            }
-            for (AbortedTxn t : list) {
-                if (t.firstOffset() <= offset && offset < t.lastOffset()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
     private static final class SegmentResult {
         boolean changed;
         boolean swapped;
@@ -584,26 +577,58 @@ public final class LogCleaner {
      * left as it is.
      */
     private SegmentResult cleanGroup(
-            Log log, List<LogSegment> group, KeyOffsetMap map, long dirtyStart, int truncations, long now)
+            Log log,
+            List<LogSegment> group,
+            KeyOffsetMap map,
+            CleanedTransactions txns,
+            LogCleanerSwap.CleanableSnapshot snap,
+            long dirtyStart,
+            long now)
             throws IOException {
         LogConfig cfg = log.config();
         LogSegment first = group.get(0);
         long groupNext = group.get(group.size() - 1).readNextOffset();
-        // The group lies below the LSO, so every transaction with data in it has ended.
-        AbortedRanges aborted = new AbortedRanges(log.collectAbortedTransactions(first.baseOffset(), groupNext));
+        Map<Long, Long> lastDataOffsets = snap.lastDataOffsets();
         KafkaRecords.RecordFilter filter = new KafkaRecords.RecordFilter() {
+            /** True while the records of the current batch are all to go. */
+            private boolean discardRecords;
+
             @Override
-            public KafkaRecords.EmptyBatch ifEmpty(KafkaRecords.BatchView batch) {
-                boolean last = batch.lastOffset() + 1 >= groupNext;
-                return last || batch.hasProducerId() ? KafkaRecords.EmptyBatch.RETAIN : KafkaRecords.EmptyBatch.DROP;
+            public KafkaRecords.BatchAction checkBatch(KafkaRecords.BatchView batch) {
+                long producerId = batch.producerId();
+                boolean noDataLeft; // a marker whose transaction has no batch left, or an emptied control batch
+                if (batch.control()) {
+                    noDataLeft = switch (batch.marker()) {
+                        case COMMIT -> txns.onMarker(producerId, TxnResult.COMMIT, batch.lastOffset());
+                        case ABORT -> txns.onMarker(producerId, TxnResult.ABORT, batch.lastOffset());
+                        case EMPTY -> true;
+                        default -> false;
+                    };
+                    discardRecords = noDataLeft
+                            && batch.deleteHorizonMs().isPresent()
+                            && batch.deleteHorizonMs().getAsLong() <= now;
+                } else {
+                    noDataLeft = false;
+                    discardRecords = txns.onDataBatch(producerId, batch.transactional(), batch.lastOffset());
+                }
+                boolean mustStay = batch.lastOffset() + 1 >= groupNext
+                        || (batch.hasProducerId()
+                                && lastDataOffsets.getOrDefault(producerId, -1L) == batch.lastOffset());
+                if (discardRecords) {
+                    return mustStay ? KafkaRecords.BatchAction.KEEP_IF_EMPTY : KafkaRecords.BatchAction.DROP;
+                }
+                if (noDataLeft && !(mustStay && batch.marker() == KafkaRecords.Marker.EMPTY)) {
+                    return KafkaRecords.BatchAction.STAMP_MARKER_OF_EMPTY_TXN;
+                }
+                return mustStay ? KafkaRecords.BatchAction.KEEP_IF_EMPTY : KafkaRecords.BatchAction.DROP_IF_EMPTY;
             }
 
             @Override
             public boolean retain(KafkaRecords.BatchView batch, long offset, ByteBuffer key, boolean tombstone) {
-                if (batch.transactional() && !batch.control() && aborted.contains(batch.producerId(), offset)) {
-                    return false; // an aborted transaction's record: no reader may see it
+                if (discardRecords) {
+                    return false; // an aborted transaction's record, or a marker past its delete horizon
                 }
-                if (batch.transactional() || batch.control() || key == null) {
+                if (batch.control() || key == null) {
                     return true;
                 }
                 long latest = map.get(key);
@@ -637,24 +662,21 @@ public final class LogCleaner {
                 });
             }
             result.bytes = cleaned.size();
+            // The aborted transactions whose markers stay in this run (each entry lives with its marker).
+            List<AbortedTxn> keptAborted = txns.takeKeptAborted();
             if (!result.changed) {
                 cleaned.deleteFiles();
                 result.bytes = first.size();
                 return result;
             }
-            // Markers are kept, so the group's aborted transactions stay in its index.
-            List<AbortedTxn> groupAborted = new ArrayList<>();
-            for (LogSegment segment : group) {
-                groupAborted.addAll(segment.txnIndex().entries());
-            }
-            cleaned.txnIndex().replaceAll(groupAborted);
+            cleaned.txnIndex().replaceAll(keptAborted);
             cleaned.onBecomeInactive();
             cleaned.flush();
         } catch (IOException | RuntimeException e) {
             cleaned.deleteFiles();
             throw e;
         }
-        result.swapped = log.cleaning().replaceSegments(group, cleaned, truncations);
+        result.swapped = log.cleaning().replaceSegments(group, cleaned, snap.truncations());
         return result;
     }
 

@@ -3,6 +3,7 @@ package dev.spool.storage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 
 /**
@@ -28,10 +29,15 @@ final class LogCleanerSwap {
      * What the cleaner may clean now: the non-active segments, oldest first, that end at or before
      * the first uncleanable offset = min(active segment's base, high watermark, first offset of an
      * ongoing transaction, base of the first segment with a record younger than
-     * {@code min.compaction.lag.ms}).
+     * {@code min.compaction.lag.ms}); and each producer's last data offset (the batch the cleaner
+     * keeps, {@link ProducerStateManager#lastDataOffsets}).
      */
     record CleanableSnapshot(
-            List<LogSegment> segments, List<Long> segmentEnds, long firstUncleanableOffset, int truncations) {}
+            List<LogSegment> segments,
+            List<Long> segmentEnds,
+            long firstUncleanableOffset,
+            int truncations,
+            Map<Long, Long> lastDataOffsets) {}
 
     /** Called under the log's lock when the log is truncated to {@code offset}. */
     void onTruncated(long offset) {
@@ -76,7 +82,12 @@ final class LogCleanerSwap {
                 out.add(s);
                 ends.add(end);
             }
-            return new CleanableSnapshot(out, ends, firstUncleanable, truncations);
+            return new CleanableSnapshot(
+                    out,
+                    ends,
+                    firstUncleanable,
+                    truncations,
+                    log.producerStates().lastDataOffsets());
         } finally {
             log.lock().unlock();
         }

@@ -5,6 +5,7 @@ import dev.spool.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -317,6 +318,37 @@ final class ProducerStateManager {
             ongoing.put(entry.currentTxnFirstOffset(), entry.producerId());
         }
         lastUsed = null;
+    }
+
+    /**
+     * Producer id → last offset of its newest data batch, for producers that have one (a new epoch
+     * forgets the old epoch's batches): the batch the cleaner keeps, emptied if need be, so that the
+     * producer's sequence survives compaction (Kafka's rule).
+     */
+    Map<Long, Long> lastDataOffsets() {
+        Map<Long, Long> out = new HashMap<>();
+        for (ProducerStateEntry e : producers.values()) {
+            if (e.batchCount() > 0) {
+                out.put(e.producerId(), e.lastOffset(e.batchCount() - 1));
+            }
+        }
+        return out;
+    }
+
+    /** An immutable copy of every producer's state, by producer id. */
+    List<ActiveProducer> activeProducers() {
+        List<ActiveProducer> out = new ArrayList<>(producers.size());
+        for (ProducerStateEntry e : producers.values()) {
+            out.add(new ActiveProducer(
+                    e.producerId(),
+                    e.epoch(),
+                    e.lastSeq(),
+                    e.lastTimestamp(),
+                    e.coordinatorEpoch(),
+                    e.currentTxnFirstOffset()));
+        }
+        out.sort(Comparator.comparingLong(ActiveProducer::producerId));
+        return List.copyOf(out);
     }
 
     /** Every entry, in no particular order (a copy of the list, not of the entries). */

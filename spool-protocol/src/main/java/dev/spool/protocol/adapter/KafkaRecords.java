@@ -3,12 +3,15 @@ package dev.spool.protocol.adapter;
 import dev.spool.protocol.record.SimpleRecord;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalLong;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -134,31 +137,52 @@ public final class KafkaRecords {
     // ------------------------------------------------------------------------------------------------
     // Filtering (log compaction)
 
-    /** A batch as the filter sees it. */
+    /** A batch as the filter sees it; {@code marker} tells what a control batch is (NONE for data). */
     public record BatchView(
             long baseOffset,
             long lastOffset,
             long producerId,
             boolean transactional,
             boolean control,
+            Marker marker,
             OptionalLong deleteHorizonMs) {
         public boolean hasProducerId() {
             return producerId >= 0;
         }
     }
 
-    /** What happens to a batch whose records are all filtered out. */
-    public enum EmptyBatch {
-        /** The batch is dropped. */
+    /** The kind of a batch's control record: an end-transaction marker, another control type, or none. */
+    public enum Marker {
+        /** A data batch. */
+        NONE,
+        COMMIT,
+        ABORT,
+        /** A control batch with no record left (an earlier cleaning emptied it). */
+        EMPTY,
+        /** A control batch of another type. */
+        OTHER
+    }
+
+    /** What the filter does with a batch, decided before its records are looked at. */
+    public enum BatchAction {
+        /** The whole batch goes; its records are not looked at. */
         DROP,
-        /** A header-only batch with the same offsets, producer id/epoch and sequence stays. */
-        RETAIN
+        /** Its records are filtered; the batch goes if none is kept. */
+        DROP_IF_EMPTY,
+        /** Its records are filtered; a header-only batch with the same offsets, producer id/epoch and sequence stays if none is kept. */
+        KEEP_IF_EMPTY,
+        /**
+         * A control batch whose transaction has no data left: filtered as {@link #DROP_IF_EMPTY}, and
+         * a kept copy carries a delete horizon (now + {@code delete.retention.ms}) unless it has one
+         * already, after which the cleaner may drop it (Kafka's cleaner, KIP-534).
+         */
+        STAMP_MARKER_OF_EMPTY_TXN
     }
 
     /** Decides, batch by batch and record by record, what a filtered copy keeps. */
     public interface RecordFilter {
-        /** What to do with {@code batch} if none of its records is kept. */
-        EmptyBatch ifEmpty(BatchView batch);
+        /** Called once per batch, in log order, before {@link #retain} for its records. */
+        BatchAction checkBatch(BatchView batch);
 
         /** True to keep the record at {@code offset}; {@code key} is null for a keyless record. */
         boolean retain(BatchView batch, long offset, ByteBuffer key, boolean tombstone);
@@ -171,19 +195,22 @@ public final class KafkaRecords {
      * Copies the batches in {@code batches}, keeping the records {@code filter} retains. A kept batch
      * keeps its base and last offset, timestamps, attributes, producer id/epoch/base sequence and
      * compression codec (records are re-compressed with the batch's codec); a batch left with every
-     * record is copied byte for byte unless it holds a tombstone and has no delete horizon yet, in
-     * which case it is rewritten with the delete horizon {@code nowMs + deleteRetentionMs} (KIP-534,
-     * as Kafka's cleaner does). The returned buffer is ready to read.
+     * record is copied byte for byte unless it holds a tombstone, or is a marker the filter calls
+     * {@link BatchAction#STAMP_MARKER_OF_EMPTY_TXN}, and has no delete horizon yet, in which case it is
+     * rewritten with the delete horizon {@code nowMs + deleteRetentionMs} (KIP-534, as Kafka's cleaner
+     * does). The returned buffer is ready to read.
      */
     public static Filtered filter(ByteBuffer batches, RecordFilter filter, long nowMs, long deleteRetentionMs) {
         MemoryRecords records = MemoryRecords.readableRecords(batches.slice());
         MemoryRecords.RecordFilter kafkaFilter = new MemoryRecords.RecordFilter(nowMs, deleteRetentionMs) {
             @Override
             protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
-                BatchRetention retention = filter.ifEmpty(view(batch)) == EmptyBatch.RETAIN
-                        ? BatchRetention.RETAIN_EMPTY
-                        : BatchRetention.DELETE_EMPTY;
-                return new BatchRetentionResult(retention, false);
+                return switch (filter.checkBatch(view(batch))) {
+                    case DROP -> new BatchRetentionResult(BatchRetention.DELETE, false);
+                    case DROP_IF_EMPTY -> new BatchRetentionResult(BatchRetention.DELETE_EMPTY, false);
+                    case KEEP_IF_EMPTY -> new BatchRetentionResult(BatchRetention.RETAIN_EMPTY, false);
+                    case STAMP_MARKER_OF_EMPTY_TXN -> new BatchRetentionResult(BatchRetention.DELETE_EMPTY, true);
+                };
             }
 
             @Override
@@ -207,6 +234,30 @@ public final class KafkaRecords {
                 batch.producerId(),
                 batch.isTransactional(),
                 batch.isControlBatch(),
+                marker(batch),
                 batch.deleteHorizonMs());
+    }
+
+    private static Marker marker(RecordBatch batch) {
+        if (!batch.isControlBatch()) {
+            return Marker.NONE;
+        }
+        Iterator<Record> records = batch.iterator();
+        if (!records.hasNext()) {
+            return Marker.EMPTY;
+        }
+        Record first = records.next();
+        if (!first.hasKey()) {
+            return Marker.OTHER;
+        }
+        try {
+            return switch (ControlRecordType.parse(first.key())) {
+                case COMMIT -> Marker.COMMIT;
+                case ABORT -> Marker.ABORT;
+                default -> Marker.OTHER;
+            };
+        } catch (InvalidRecordException e) {
+            return Marker.OTHER; // a key too short to name a type
+        }
     }
 }
