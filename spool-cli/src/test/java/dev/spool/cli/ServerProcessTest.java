@@ -54,7 +54,7 @@ class ServerProcessTest {
                 "-Xmx256m",
                 "-cp",
                 classpath,
-                SpoolCli.class.getName()));
+                Main.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         started.add(p);
@@ -142,5 +142,27 @@ class ServerProcessTest {
         assertThat(stderr).contains("num.partitions").contains("zero");
         assertThat(out.poll(5, TimeUnit.SECONDS)).isNull();
         assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void missingConfigFileIsOneErrorLineAndExitOne() throws Exception {
+        Path missing = dir.resolve("nope.properties");
+        Process p = spool("server", "--config", missing.toString(), "--override", "log.dirs=" + dir.resolve("data"));
+        BlockingQueue<String> out = lines(p.getInputStream());
+        String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(stderr).startsWith("Error: ").contains(missing.toString()).doesNotContain("\tat ");
+        assertThat(out.poll(5, TimeUnit.SECONDS)).isNull();
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void helpStillComesFromPicocli() throws Exception {
+        Process p = spool("server", "--help");
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(stdout).contains("Usage: spool server").contains("--override=KEY=VALUE");
     }
 }
