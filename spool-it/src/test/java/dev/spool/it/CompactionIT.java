@@ -1,6 +1,7 @@
 package dev.spool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.spool.server.ServerConfig;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -88,6 +90,22 @@ class CompactionIT {
                             assertThat(table).isEqualTo(live);
                         });
             }
+        }
+    }
+
+    @Test
+    void aRecordWithoutAKeyIsRefusedByACompactedTopic() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(dir, Map.of())) {
+            String bootstrap = broker.bootstrap();
+            CompactedTopic.create(bootstrap, "keyed", Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact"));
+            try (KafkaProducer<String, String> producer = CompactedTopic.producer(bootstrap)) {
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>("keyed", 0, null, "no key"))
+                                .get(30, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(InvalidRecordException.class)
+                        .hasMessageContaining("Compacted topic cannot accept message without key");
+                producer.send(new ProducerRecord<>("keyed", 0, "k", "v")).get(30, TimeUnit.SECONDS);
+            }
+            assertThat(CompactedTopic.readTable(bootstrap, "keyed")).containsExactly(Map.entry("k", "v"));
         }
     }
 

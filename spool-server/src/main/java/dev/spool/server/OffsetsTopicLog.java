@@ -120,7 +120,7 @@ final class OffsetsTopicLog implements CoordinatorLog {
         }
         Log log = log(partition);
         try {
-            AppendResult result = log.appendAsLeader(BatchBuilder.build(batch), 0);
+            AppendResult result = log.appendAsLeader(BatchBuilder.build(batch), 0, AppendOrigin.COORDINATOR);
             if (!result.ok()) {
                 throw new CoordinatorLogException(
                         "append to " + topic + "-" + partition + " refused: " + result.error() + " " + result.message(),

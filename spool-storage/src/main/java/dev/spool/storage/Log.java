@@ -321,9 +321,10 @@ public final class Log implements AutoCloseable {
         if (!v.ok()) {
             return AppendResult.failed(v.error(), v.message(), logStartOffset);
         }
-        String badTimestamp = TimestampBounds.check(batches, cfg, time.milliseconds());
-        if (badTimestamp != null) {
-            return AppendResult.failed(BatchError.INVALID_TIMESTAMP, badTimestamp, logStartOffset);
+        AppendResult refused =
+                ClientBatchRules.check(batches, cfg, origin, topicPartition, time.milliseconds(), logStartOffset);
+        if (refused != null) {
+            return refused;
         }
         if (batches.remaining() > cfg.segmentBytes()) {
             return AppendResult.failed(

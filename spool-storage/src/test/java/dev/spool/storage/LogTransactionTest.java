@@ -65,6 +65,16 @@ class LogTransactionTest {
         return BatchBuilder.build(0, new BatchBuilder.ProducerInfo(pid, (short) epoch, seq, false), records);
     }
 
+    /** One batch of records whose keys are their values; {@code producer} null for a plain batch. */
+    static ByteBuffer keyed(BatchBuilder.ProducerInfo producer, String... values) {
+        List<SimpleRecord> records = new ArrayList<>();
+        for (String v : values) {
+            byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
+            records.add(new SimpleRecord(T0, bytes, bytes));
+        }
+        return producer == null ? BatchBuilder.build(records) : BatchBuilder.build(0, producer, records);
+    }
+
     AppendResult append(ByteBuffer batch) throws IOException {
         AppendResult r = log.appendAsLeader(batch, 0);
         log.updateHighWatermark(log.logEndOffset());
@@ -394,13 +404,14 @@ class LogTransactionTest {
                 config(LogConfig.SEGMENT_INDEX_BYTES, 4096, LogConfig.CLEANUP_POLICY, LogConfig.POLICY_COMPACT),
                 time,
                 LogLoader.LoadParams.FRESH);
-        append(txn(A, 0, 0, 2, "aborted")); // 0-1
-        append(txn(B, 0, 0, 2, "committed")); // 2-3
-        append(LogTestSupport.batch("plain", 1, T0)); // 4
+        // A compacted topic takes only keyed records: each record keyed by its value.
+        append(keyed(new BatchBuilder.ProducerInfo(A, (short) 0, 0, true), "aborted-0", "aborted-1")); // 0-1
+        append(keyed(new BatchBuilder.ProducerInfo(B, (short) 0, 0, true), "committed-0", "committed-1")); // 2-3
+        append(keyed(null, "plain-0")); // 4
         marker(A, 0, 0, TxnResult.ABORT); // 5
         marker(B, 0, 0, TxnResult.COMMIT); // 6
         log.roll();
-        append(LogTestSupport.batch("tail", 1, T0)); // 7, active
+        append(keyed(null, "tail-0")); // 7, active
         List<AbortedTxn> abortedBefore = log.collectAbortedTransactions(0, 8);
 
         LogCleaner.Stats stats = new LogCleaner(time, 10_000).clean(log);

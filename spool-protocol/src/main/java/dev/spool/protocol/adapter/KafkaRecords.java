@@ -18,6 +18,7 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.internals.BufferSupplier;
+import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 /**
  * The one thin adapter over kafka-clients' record classes, which are internal since 4.3 (DESIGN §5).
@@ -96,6 +97,33 @@ public final class KafkaRecords {
             }
         }
         return true;
+    }
+
+    /**
+     * The index within its batch of the first record of {@code size} bytes of batches at {@code pos}
+     * that has no key, or -1 if every record has one. Compressed batches are decompressed as a stream
+     * with keys and values skipped, not copied: nothing is allocated for them whatever sizes the
+     * records claim. Throws IllegalArgumentException (with the reason) if a batch cannot be read.
+     */
+    public static int firstKeylessRecord(ByteBuffer buf, int pos, int size) {
+        MemoryRecords records = MemoryRecords.readableRecords(
+                buf.duplicate().position(pos).limit(pos + size).slice());
+        try {
+            for (MutableRecordBatch batch : records.batches()) {
+                int index = 0;
+                try (CloseableIterator<Record> it = batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
+                    while (it.hasNext()) {
+                        if (!it.next().hasKey()) {
+                            return index;
+                        }
+                        index++;
+                    }
+                }
+            }
+        } catch (RuntimeException e) { // KafkaException, or a codec library's own, on a client's bytes
+            throw new IllegalArgumentException(String.valueOf(e.getMessage()), e);
+        }
+        return -1;
     }
 
     /** Builds one v2 batch with the given codec ({@link #NONE} .. {@link #ZSTD}) and base offset. */

@@ -1,0 +1,54 @@
+package dev.spool.storage;
+
+import dev.spool.common.TopicPartition;
+import dev.spool.protocol.adapter.KafkaRecords;
+import dev.spool.protocol.record.BatchError;
+import dev.spool.protocol.record.RecordBatch;
+import java.nio.ByteBuffer;
+
+/**
+ * The rules a partition's config puts on batches a leader appends, after {@code BatchValidator} found
+ * them intact: Kafka's CreateTime bounds ({@link TimestampBounds}), and, for a compacted topic, that a
+ * client's records all have keys (Kafka's {@code LogValidator}: "Compacted topic cannot accept message
+ * without key"). Stateless.
+ */
+final class ClientBatchRules {
+    private ClientBatchRules() {}
+
+    /** Null if {@code batches} may be appended, else the refusal (nothing is appended). */
+    static AppendResult check(
+            ByteBuffer batches, LogConfig cfg, AppendOrigin origin, TopicPartition tp, long now, long logStartOffset) {
+        String badTimestamp = TimestampBounds.check(batches, cfg, now);
+        if (badTimestamp != null) {
+            return AppendResult.failed(BatchError.INVALID_TIMESTAMP, badTimestamp, logStartOffset);
+        }
+        if (cfg.compact() && origin == AppendOrigin.CLIENT) {
+            String keyless = firstKeylessRecord(batches, tp);
+            if (keyless != null) {
+                return AppendResult.failed(BatchError.INVALID_RECORD, keyless, logStartOffset);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Null if every record of {@code batches} has a key, else Kafka's message for the first that has
+     * none (or why a compressed batch could not be read). Compressed batches are decompressed for
+     * this, as Kafka's validator does: only on compacted topics, keys and values skipped, not copied.
+     */
+    static String firstKeylessRecord(ByteBuffer batches, TopicPartition tp) {
+        for (int pos = batches.position(); pos < batches.limit(); pos += RecordBatch.sizeInBytes(batches, pos)) {
+            int index;
+            try {
+                index = KafkaRecords.firstKeylessRecord(batches, pos, RecordBatch.sizeInBytes(batches, pos));
+            } catch (IllegalArgumentException e) {
+                return "the records of a batch cannot be read: " + e.getMessage();
+            }
+            if (index >= 0) {
+                return "Compacted topic cannot accept message without key in topic partition " + tp + " (record "
+                        + index + " of the batch)";
+            }
+        }
+        return null;
+    }
+}
