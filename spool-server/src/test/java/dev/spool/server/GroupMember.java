@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -89,6 +90,10 @@ final class GroupMember implements AutoCloseable {
                         consumer.commitSync();
                     } catch (RebalanceInProgressException e) {
                         // Cooperative rebalancing: the next poll completes it; revocation commits then.
+                    } catch (CommitFailedException e) {
+                        // KIP-848: the member epoch moved on between the heartbeat that bumped it and
+                        // this commit (STALE_MEMBER_EPOCH, as Kafka answers); the next poll brings the
+                        // new epoch and the next commit (or the revocation's) covers these offsets.
                     }
                 }
             }
