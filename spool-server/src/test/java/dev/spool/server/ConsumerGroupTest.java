@@ -12,10 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.RangeAssignor;
@@ -52,11 +48,7 @@ class ConsumerGroupTest {
                         ServerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, "300",
                         ServerConfig.GROUP_MIN_SESSION_TIMEOUT_MS, "500",
                         ServerConfig.OFFSETS_TOPIC_NUM_PARTITIONS, "5"));
-        try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-        }
+        broker.createTopic(TOPIC, PARTITIONS);
     }
 
     @AfterEach
@@ -65,12 +57,6 @@ class ConsumerGroupTest {
             m.close();
         }
         broker.close();
-    }
-
-    Admin admin() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        return Admin.create(p);
     }
 
     GroupMember member(String name, String group, Properties extra, List<GroupMember.Received> sink) {

@@ -17,7 +17,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
@@ -71,11 +70,7 @@ class ConsumerProtocolGroupTest {
     @BeforeEach
     void start() throws Exception {
         broker = EmbeddedSpool.start(dir, brokerProps());
-        try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-        }
+        broker.createTopic(TOPIC, PARTITIONS);
     }
 
     @AfterEach
@@ -84,12 +79,6 @@ class ConsumerProtocolGroupTest {
             m.close();
         }
         broker.close();
-    }
-
-    Admin admin() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        return Admin.create(p);
     }
 
     static Properties consumerProtocol(String assignor) {
@@ -148,7 +137,7 @@ class ConsumerProtocolGroupTest {
                 assertThat(ps.get(0) % 2).isZero();
             }
         }
-        try (Admin admin = admin()) {
+        try (Admin admin = broker.admin()) {
             ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group))
                     .all()
                     .get(30, TimeUnit.SECONDS)
@@ -216,7 +205,7 @@ class ConsumerProtocolGroupTest {
             member("m" + i, "widen", consumerProtocol(null), sink);
         }
         awaitBalanced(3);
-        try (Admin admin = admin()) {
+        try (Admin admin = broker.admin()) {
             admin.createPartitions(Map.of(TOPIC, NewPartitions.increaseTo(9)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
@@ -242,7 +231,7 @@ class ConsumerProtocolGroupTest {
         });
         produce(5, "x");
         await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 2 * 5 * PARTITIONS);
-        try (Admin admin = admin()) {
+        try (Admin admin = broker.admin()) {
             Map<String, GroupType> types = new HashMap<>();
             for (GroupListing g : admin.listGroups(ListGroupsOptions.forConsumerGroups())
                     .all()
@@ -302,7 +291,7 @@ class ConsumerProtocolGroupTest {
     }
 
     ConsumerGroupDescription describe(String group) throws Exception {
-        try (Admin admin = admin()) {
+        try (Admin admin = broker.admin()) {
             return admin.describeConsumerGroups(List.of(group))
                     .all()
                     .get(30, TimeUnit.SECONDS)
@@ -344,7 +333,7 @@ class ConsumerProtocolGroupTest {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p);
-                Admin admin = admin()) {
+                Admin admin = broker.admin()) {
             c.subscribe(new SubscriptionPattern("ev.*|more"));
             await().atMost(Duration.ofSeconds(60)).pollInSameThread().until(() -> {
                 c.poll(Duration.ofMillis(100));

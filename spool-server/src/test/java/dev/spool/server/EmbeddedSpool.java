@@ -3,7 +3,13 @@ package dev.spool.server;
 import dev.spool.common.Time;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /** A real broker on a loopback ephemeral port over a temp directory, for tests. */
 public final class EmbeddedSpool implements AutoCloseable {
@@ -27,6 +33,22 @@ public final class EmbeddedSpool implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** An Admin client of this broker; the caller closes it. */
+    public Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        return Admin.create(p);
+    }
+
+    /** Creates a topic of {@code partitions} partitions (replication factor 1) and waits for it. */
+    public void createTopic(String name, int partitions) throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
     }
 
     @Override
