@@ -135,7 +135,7 @@ public final class BatchValidator {
         if (codec > MAX_COMPRESSION_CODEC) {
             return "unknown compression codec " + codec;
         }
-        if (codec == 0) {
+        if (codec == 0 && !FastRecordWalk.proven(buf, pos, sizeInBytes(buf, pos), count)) {
             return checkUncompressedRecords(buf, pos, count);
         }
         return null;
@@ -144,9 +144,10 @@ public final class BatchValidator {
     /**
      * Walks the records of an uncompressed batch, as kafka-clients' reader would: lengths must tile the
      * batch, offset deltas count up from 0, and key, value and headers must fill each record exactly.
-     * Absolute reads with a local cursor: this runs on every produce, so no buffer views per record.
+     * Absolute reads with a local cursor. The general walk, for what {@link FastRecordWalk} leaves
+     * unproven (long varints, large direct batches, and every malformed batch, whose error it words).
      */
-    private static String checkUncompressedRecords(ByteBuffer buf, int pos, int count) {
+    static String checkUncompressedRecords(ByteBuffer buf, int pos, int count) {
         int end = pos + sizeInBytes(buf, pos);
         Cursor c = new Cursor(buf, pos + RECORDS_OFFSET, end);
         int start = c.pos; // where the current record's length varint begins

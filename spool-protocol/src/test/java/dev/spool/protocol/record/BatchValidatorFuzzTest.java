@@ -217,6 +217,48 @@ class BatchValidatorFuzzTest {
         }
     }
 
+    @Property(tries = 3000)
+    void theFastWalkProvesOnlyWhatTheGeneralWalkAccepts(
+            @ForAll("uncompressedBatches") ByteBuffer batch,
+            @ForAll("mutations") Mutation mutation,
+            @ForAll boolean direct) {
+        byte[] original = bytes(batch);
+        byte[] area = Arrays.copyOfRange(original, RecordBatch.RECORDS_OFFSET, original.length);
+        byte[] damaged = area.length == 0 ? area : mutation.apply(area);
+        int size = RecordBatch.RECORDS_OFFSET + damaged.length;
+        ByteBuffer b = direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+        b.put(original, 0, RecordBatch.RECORDS_OFFSET).put(damaged).flip();
+        b.putInt(RecordBatch.LENGTH_OFFSET, size - RecordBatch.LOG_OVERHEAD);
+        int count = RecordBatch.recordCount(b, 0);
+
+        boolean proven = FastRecordWalk.proven(b, 0, size, count); // must not throw either
+        String general = BatchValidator.checkUncompressedRecords(b, 0, count);
+
+        if (proven) {
+            assertThat(general)
+                    .as("the fast walk proved a batch the general walk refuses")
+                    .isNull();
+        }
+    }
+
+    @Property(tries = 500)
+    void producerShapedBatchesAreProvenByTheFastWalk(@ForAll("producerShaped") ByteBuffer batch) {
+        // Sizes below 8192 bytes and timestamps within 8 s: every varint has one or two bytes.
+        assertThat(FastRecordWalk.proven(batch, 0, batch.remaining(), RecordBatch.recordCount(batch, 0)))
+                .isTrue();
+    }
+
+    @Provide
+    Arbitrary<ByteBuffer> producerShaped() {
+        Arbitrary<SimpleRecord> records = Combinators.combine(
+                        Arbitraries.longs().between(1_700_000_000_000L, 1_700_000_008_000L),
+                        Arbitraries.bytes().array(byte[].class).ofMaxSize(100).injectNull(0.3),
+                        Arbitraries.bytes().array(byte[].class).ofMaxSize(4000).injectNull(0.1),
+                        TestBatches.headers().list().ofMaxSize(3))
+                .as(SimpleRecord::new);
+        return records.list().ofMinSize(1).ofMaxSize(20).map(BatchBuilder::build);
+    }
+
     @Property(tries = 1000)
     void randomBytesNeverThrow(@ForAll @Size(max = 200) byte[] bytes) {
         BatchValidator.Result r = validate(bytes);

@@ -75,6 +75,22 @@ class BatchValidatorTest {
     }
 
     @Test
+    void recordsWithLongVarintsAreLeftToTheGeneralWalkAndAccepted() {
+        byte[] big = new byte[9000]; // a 3-byte value size
+        ByteBuffer bigValue = BatchBuilder.build(List.of(new SimpleRecord(1000, null, big)));
+        ByteBuffer farTimestamp = BatchBuilder.build(
+                List.of(new SimpleRecord(1000, null, new byte[1]), new SimpleRecord(61_000, null, new byte[1])));
+        ByteBuffer manyRecords = BatchBuilder.build(
+                java.util.Collections.nCopies(9000, new SimpleRecord(1000, null, null))); // offset deltas >= 8192
+        for (ByteBuffer b : List.of(bigValue, farTimestamp, manyRecords)) {
+            assertThat(FastRecordWalk.proven(b, 0, b.remaining(), RecordBatch.recordCount(b, 0)))
+                    .isFalse();
+            BatchValidator.Result r = validate(b);
+            assertThat(r.ok()).as(r.message()).isTrue();
+        }
+    }
+
+    @Test
     void severalBatchesAreAcceptedAndSummed() {
         ByteBuffer buf = concat(batch("a", 2, 5000), batch("b", 5, 1000), batch("c", 1, 3000));
         BatchValidator.Result r = validate(buf);
