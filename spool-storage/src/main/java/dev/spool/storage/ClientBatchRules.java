@@ -15,13 +15,12 @@ import java.nio.ByteBuffer;
 final class ClientBatchRules {
     private ClientBatchRules() {}
 
-    /** Null if {@code batches} may be appended, else the refusal (nothing is appended). */
-    static AppendResult check(
-            ByteBuffer batches, LogConfig cfg, AppendOrigin origin, TopicPartition tp, long now, long logStartOffset) {
-        String badTimestamp = TimestampBounds.check(batches, cfg, now);
-        if (badTimestamp != null) {
-            return AppendResult.failed(BatchError.INVALID_TIMESTAMP, badTimestamp, logStartOffset);
-        }
+    /**
+     * Null if a compacted topic may take {@code batches}, else the refusal: run before the log's lock,
+     * since a compressed batch is decompressed to see its keys.
+     */
+    static AppendResult checkKeys(
+            ByteBuffer batches, LogConfig cfg, AppendOrigin origin, TopicPartition tp, long logStartOffset) {
         if (cfg.compact() && origin == AppendOrigin.CLIENT) {
             String keyless = firstKeylessRecord(batches, tp);
             if (keyless != null) {
@@ -29,6 +28,17 @@ final class ClientBatchRules {
             }
         }
         return null;
+    }
+
+    /**
+     * Null if the CreateTime timestamps of {@code batches} are within bounds at {@code now}, else the
+     * refusal: run under the log's lock with the append's one clock reading, as Kafka's validator does.
+     */
+    static AppendResult checkTimestamps(ByteBuffer batches, LogConfig cfg, long now, long logStartOffset) {
+        String badTimestamp = TimestampBounds.check(batches, cfg, now);
+        return badTimestamp == null
+                ? null
+                : AppendResult.failed(BatchError.INVALID_TIMESTAMP, badTimestamp, logStartOffset);
     }
 
     /**

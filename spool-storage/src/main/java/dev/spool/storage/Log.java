@@ -321,8 +321,7 @@ public final class Log implements AutoCloseable {
         if (!v.ok()) {
             return AppendResult.failed(v.error(), v.message(), logStartOffset);
         }
-        AppendResult refused =
-                ClientBatchRules.check(batches, cfg, origin, topicPartition, time.milliseconds(), logStartOffset);
+        AppendResult refused = ClientBatchRules.checkKeys(batches, cfg, origin, topicPartition, logStartOffset);
         if (refused != null) {
             return refused;
         }
@@ -339,6 +338,10 @@ public final class Log implements AutoCloseable {
         try {
             checkOnline();
             long now = time.milliseconds();
+            refused = ClientBatchRules.checkTimestamps(batches, cfg, now, logStartOffset);
+            if (refused != null) {
+                return refused;
+            }
             boolean logAppendTime = cfg.timestampType() == LogConfig.TimestampType.LOG_APPEND_TIME;
             if (idempotent && origin == AppendOrigin.CLIENT) {
                 AppendResult refusedOrDuplicate =
