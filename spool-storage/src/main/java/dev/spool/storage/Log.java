@@ -76,6 +76,8 @@ public final class Log implements AutoCloseable {
     /** Lock-free reads and offset lookups. */
     private final LogReader reader = new LogReader(this);
 
+    private final LogRetention retention = new LogRetention(this);
+
     Log(
             Path dir,
             TopicPartition topicPartition,
@@ -450,7 +452,8 @@ public final class Log implements AutoCloseable {
         }
     }
 
-    private LogSegment roll(long now) throws IOException {
+    /** Rolls at {@code now}; caller holds the lock. */
+    LogSegment roll(long now) throws IOException {
         LogSegment old = activeSegment;
         long newBase = logEndOffset;
         if (old.baseOffset() == newBase && old.size() == 0) {
@@ -503,86 +506,29 @@ public final class Log implements AutoCloseable {
     /**
      * DeleteRecords: advances the log start offset to {@code offset} (never backwards, never past the
      * high watermark) and deletes segments that lie wholly below it. Returns the new log start offset,
-     * or -1 if {@code offset} is beyond the high watermark.
+     * or -1 if {@code offset} is beyond the high watermark. See {@link LogRetention}.
      */
     public long deleteRecordsBefore(long offset) throws LogOfflineException {
-        lock.lock();
-        try {
-            checkOnline();
-            if (offset > highWatermark) {
-                return -1;
-            }
-            if (offset > logStartOffset) {
-                logStartOffset = offset;
-                recoveryPoint = Math.max(recoveryPoint, offset);
-            }
-            deleteSegments(SegmentRetention.belowLogStart(logStartOffset), "log start offset");
-            return logStartOffset;
-        } catch (IOException e) {
-            throw markOffline("delete records of " + topicPartition, e);
-        } finally {
-            lock.unlock();
-        }
+        return retention.deleteRecordsBefore(offset);
+    }
+
+    /** One retention pass; returns the number of segments deleted. See {@link LogRetention}. */
+    public int deleteOldSegments() throws LogOfflineException {
+        return retention.deleteOldSegments();
     }
 
     /**
-     * One retention pass: deletes the oldest segments that lie below the high watermark and are past
-     * {@code retention.ms} (by their largest timestamp), beyond {@code retention.bytes}, or wholly below
-     * the log start offset. Time and size retention apply only when {@code cleanup.policy} contains
-     * {@code delete} (as in Kafka); deletion below the log start offset always applies. Returns the
-     * number of segments deleted.
+     * Raises the log start offset to {@code offset} if it is higher, and the recovery point with it;
+     * caller holds the lock (retention).
      */
-    public int deleteOldSegments() throws LogOfflineException {
-        lock.lock();
-        try {
-            checkOnline();
-            LogConfig cfg = config;
-            long now = time.milliseconds();
-            int deleted = deleteSegments(SegmentRetention.belowLogStart(logStartOffset), "log start offset");
-            if (cfg.delete() && cfg.retentionMs() >= 0) {
-                deleted += deleteSegments(SegmentRetention.olderThan(now, cfg.retentionMs()), "retention.ms");
-            }
-            if (cfg.delete() && cfg.retentionBytes() >= 0) {
-                deleted += deleteSegments(SegmentRetention.beyondSize(size(), cfg.retentionBytes()), "retention.bytes");
-            }
-            return deleted;
-        } catch (IOException e) {
-            throw markOffline("retention of " + topicPartition, e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Deletes the longest prefix of segments that satisfy {@code rule} and lie below the HW. */
-    private int deleteSegments(SegmentRetention.SegmentPredicate rule, String reason) throws IOException {
-        List<LogSegment> all = new ArrayList<>(segments.values());
-        List<LogSegment> deletable = SegmentRetention.deletablePrefix(all, logEndOffset, highWatermark, rule);
-        if (deletable.isEmpty()) {
-            return 0;
-        }
-        if (deletable.size() == all.size()) {
-            roll(time.milliseconds()); // always keep an active segment
-        }
-        for (LogSegment segment : deletable) {
-            segments.remove(segment.baseOffset());
-        }
-        long newStart = segments.firstKey();
-        ProducerStateSnapshot.deleteBelow(dir, newStart);
-        if (newStart > logStartOffset) {
-            logStartOffset = newStart;
+    void raiseLogStartOffset(long offset) {
+        if (offset > logStartOffset) {
+            logStartOffset = offset;
         }
         recoveryPoint = Math.max(recoveryPoint, logStartOffset);
-        LOG.info(
-                "Deleting {} segment(s) of {} by {}; log start offset now {}",
-                deletable.size(),
-                topicPartition,
-                reason,
-                logStartOffset);
-        scheduleDeletion(deletable);
-        return deletable.size();
     }
 
-    private void scheduleDeletion(Collection<LogSegment> toDelete) throws IOException {
+    void scheduleDeletion(Collection<LogSegment> toDelete) throws IOException {
         LogSegment.renameAndDeleteLater(toDelete, background, config.fileDeleteDelayMs());
     }
 
