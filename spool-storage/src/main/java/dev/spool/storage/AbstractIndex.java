@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -237,8 +238,15 @@ abstract class AbstractIndex implements AutoCloseable {
     }
 
     /** Renames the file (to the {@code .deleted} name before background removal). */
+    /** Renames the file; fails if {@code target} exists. */
     void renameTo(Path target) throws IOException {
         Files.move(file, target);
+        file = target;
+    }
+
+    /** Renames the file with one rename(2) (no checks first), replacing {@code target} if it exists. */
+    void renameReplacing(Path target) throws IOException {
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         file = target;
     }
 

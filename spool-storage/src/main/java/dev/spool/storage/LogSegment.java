@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -536,30 +537,21 @@ final class LogSegment implements AutoCloseable {
     /**
      * Renames all files with the {@code .deleted} suffix; they are removed later by {@link #deleteFiles}.
      * A {@code .deleted} file of an earlier segment at the same base offset (the cleaner replaces a
-     * segment again before the first one's delayed deletion) is removed first: it was going anyway,
-     * and open channels keep serving readers.
+     * segment again before the first one's delayed deletion) is replaced: it was going anyway, and
+     * open channels keep serving readers. Each file takes one rename(2) ({@code ATOMIC_MOVE}: no
+     * checks of source and target first), which matters where segments come and go often.
      */
     void renameForDeletion() throws IOException {
-        Path deleted = logFile.resolveSibling(logFile.getFileName() + DELETED_SUFFIX);
-        deleteStaleFile(deleted);
-        Files.move(logFile, deleted);
+        Path deleted = deletedName(logFile);
+        Files.move(logFile, deleted, StandardCopyOption.ATOMIC_MOVE);
         logFile = deleted;
-        Path offsetDeleted =
-                offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX);
-        deleteStaleFile(offsetDeleted);
-        offsetIndex.renameTo(offsetDeleted);
-        Path timeDeleted = timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX);
-        deleteStaleFile(timeDeleted);
-        timeIndex.renameTo(timeDeleted);
-        Path txnDeleted = txnIndex.file().resolveSibling(txnIndex.file().getFileName() + DELETED_SUFFIX);
-        deleteStaleFile(txnDeleted);
-        txnIndex.renameTo(txnDeleted);
+        offsetIndex.renameReplacing(deletedName(offsetIndex.file()));
+        timeIndex.renameReplacing(deletedName(timeIndex.file()));
+        txnIndex.renameReplacing(deletedName(txnIndex.file()));
     }
 
-    private static void deleteStaleFile(Path file) throws IOException {
-        if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            Files.delete(file);
-        }
+    private static Path deletedName(Path file) {
+        return file.resolveSibling(file.getFileName() + DELETED_SUFFIX);
     }
 
     /**

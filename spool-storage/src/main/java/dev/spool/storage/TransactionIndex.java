@@ -201,6 +201,19 @@ final class TransactionIndex {
         file = target;
     }
 
+    /**
+     * As {@link #renameTo}, by one rename(2) and no check first (the file exists only once the
+     * segment has an aborted transaction).
+     */
+    void renameReplacing(Path target) throws IOException {
+        try {
+            Files.move(file, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // no aborted transaction in this segment: no file
+        }
+        file = target;
+    }
+
     void deleteIfExists() throws IOException {
         Files.deleteIfExists(file);
     }
