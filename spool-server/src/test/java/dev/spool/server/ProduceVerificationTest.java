@@ -197,8 +197,11 @@ class ProduceVerificationTest {
                 p.commitTransaction(); // throws if a batch was refused
             }
         }
-        // 3 transactions x 5 records + 3 markers on each partition
-        assertThat(logEnd(0)).isEqualTo(18);
-        assertThat(logEnd(1)).isEqualTo(18);
+        // 3 transactions x 5 records + 3 markers on each partition; as in Kafka, commitTransaction
+        // returns once the commit is decided, and the coordinator writes the last markers after that.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(logEnd(0)).isEqualTo(18);
+            assertThat(logEnd(1)).isEqualTo(18);
+        });
     }
 }
