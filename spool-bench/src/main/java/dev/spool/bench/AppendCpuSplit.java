@@ -2,6 +2,7 @@ package dev.spool.bench;
 
 import dev.spool.common.SuppressForbidden;
 import dev.spool.common.Time;
+import java.io.Closeable;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -57,11 +58,7 @@ public final class AppendCpuSplit {
         append.batchBytes = batchBytes;
         append.partitions = partitions;
         append.setUp();
-        try {
-            report("append", round, measure(append::append, measureNanos));
-        } finally {
-            append.tearDown();
-        }
+        measureAndReport("append", round, append::append, measureNanos, append::tearDown);
     }
 
     private static void rawRound(int batchBytes, int partitions, long measureNanos, int round) throws IOException {
@@ -69,10 +66,15 @@ public final class AppendCpuSplit {
         raw.batchBytes = batchBytes;
         raw.partitions = partitions;
         raw.setUp();
+        measureAndReport("raw", round, raw::write, measureNanos, raw::tearDown);
+    }
+
+    private static void measureAndReport(String side, int round, Op op, long measureNanos, Closeable tearDown)
+            throws IOException {
         try {
-            report("raw", round, measure(raw::write, measureNanos));
+            report(side, round, measure(op, measureNanos));
         } finally {
-            raw.tearDown();
+            tearDown.close();
         }
     }
 
