@@ -237,14 +237,16 @@ abstract class AbstractIndex implements AutoCloseable {
         openForAppends(maxIndexSize);
     }
 
-    /** Renames the file (to the {@code .deleted} name before background removal). */
-    /** Renames the file; fails if {@code target} exists. */
+    /** Renames the file (the cleaner's suffix changes); fails if {@code target} exists. */
     void renameTo(Path target) throws IOException {
         Files.move(file, target);
         file = target;
     }
 
-    /** Renames the file with one rename(2) (no checks first), replacing {@code target} if it exists. */
+    /**
+     * Renames the file (to the {@code .deleted} name before background removal) with one rename(2), no
+     * checks first, replacing {@code target} if it exists.
+     */
     void renameReplacing(Path target) throws IOException {
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         file = target;

@@ -26,10 +26,11 @@ final class FastRecordWalk {
     }
 
     /**
-     * The walk over {@code buf} from {@code p} to {@code end}; see the class comment. Each varint is decoded where it is read,
-     * with a branch on its first byte: the position then advances by a predicted branch rather than by
-     * arithmetic on the loaded byte, so only the size fields chain one record's reads, not every field.
-     * (A shared decode helper, or a width computed from the byte, made the walk three times slower.)
+     * The walk over {@code buf} from {@code p} to {@code end}; see the class comment. Each varint is
+     * decoded where it is read, with a branch on its first byte: the position then advances by a
+     * predicted branch rather than by arithmetic on the loaded byte, so only the size fields chain one
+     * record's reads, not every field. (A shared decode helper, or a width computed from the byte, made
+     * the walk three times slower.)
      */
     private static boolean walk(ByteBuffer buf, int p, int end, int count) {
         try {
