@@ -163,12 +163,6 @@ public final class TopicService {
                 return value.equalsIgnoreCase("false") ? null : "Spool segment files grow as they are written";
             case LogConfig.REMOTE_STORAGE_ENABLE:
                 return value.equalsIgnoreCase("false") ? null : "Spool has no tiered storage";
-            case LogConfig.MAX_DECOMPRESSED_MESSAGE_BYTES:
-                return value.equals(LogConfig.DEF.keys().get(key).defaultValue().toString())
-                        ? null
-                        : "Spool's produce path never decompresses a batch, so it cannot bound its decompressed"
-                                + " size (only the default "
-                                + LogConfig.DEF.keys().get(key).defaultValue() + ")";
             default:
                 return null;
         }

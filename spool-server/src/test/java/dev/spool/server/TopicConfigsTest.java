@@ -197,8 +197,7 @@ class TopicConfigsTest {
             Map<String, String> refused = Map.of(
                     "compression.type", "gzip",
                     "preallocate", "true",
-                    "remote.storage.enable", "true",
-                    "max.decompressed.message.bytes", "1000000");
+                    "remote.storage.enable", "true");
             List<String> names = new ArrayList<>();
             for (Map.Entry<String, String> e : refused.entrySet()) {
                 names.add("c-" + e.getKey().replace('.', '-'));

@@ -22,7 +22,7 @@ final class ClientBatchRules {
     static AppendResult checkKeys(
             ByteBuffer batches, LogConfig cfg, AppendOrigin origin, TopicPartition tp, long logStartOffset) {
         if (cfg.compact() && origin == AppendOrigin.CLIENT) {
-            String keyless = firstKeylessRecord(batches, tp);
+            String keyless = firstKeylessRecord(batches, tp, cfg.maxDecompressedMessageBytes());
             if (keyless != null) {
                 return AppendResult.failed(BatchError.INVALID_RECORD, keyless, logStartOffset);
             }
@@ -46,11 +46,12 @@ final class ClientBatchRules {
      * none (or why a compressed batch could not be read). Compressed batches are decompressed for
      * this, as Kafka's validator does: only on compacted topics, keys and values skipped, not copied.
      */
-    static String firstKeylessRecord(ByteBuffer batches, TopicPartition tp) {
+    static String firstKeylessRecord(ByteBuffer batches, TopicPartition tp, int maxRecordBytes) {
         for (int pos = batches.position(); pos < batches.limit(); pos += RecordBatch.sizeInBytes(batches, pos)) {
             int index;
             try {
-                index = KafkaRecords.firstKeylessRecord(batches, pos, RecordBatch.sizeInBytes(batches, pos));
+                index = KafkaRecords.firstKeylessRecord(
+                        batches, pos, RecordBatch.sizeInBytes(batches, pos), maxRecordBytes);
             } catch (IllegalArgumentException e) {
                 return "the records of a batch cannot be read: " + e.getMessage();
             }

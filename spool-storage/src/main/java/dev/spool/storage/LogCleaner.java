@@ -517,6 +517,7 @@ public final class LogCleaner {
             throws IOException {
         CleanedTransactions txns =
                 new CleanedTransactions(log.collectAbortedTransactions(dirtyStart, snap.firstUncleanableOffset()));
+        int maxRecordBytes = log.config().maxDecompressedMessageBytes();
         long[] mapEnd = {dirtyStart};
         boolean[] full = {false};
         for (int i = 0; i < snap.segments().size() && !full[0]; i++) {
@@ -538,7 +539,8 @@ public final class LogCleaner {
                             txns.onMarker(producerId, marker.result(), lastOffset);
                         }
                     } else if (!txns.onDataBatch(producerId, RecordBatch.isTransactional(chunk, pos), lastOffset)) {
-                        KafkaRecords.forEachKey(chunk, pos, RecordBatch.sizeInBytes(chunk, pos), (offset, key) -> {
+                        int size = RecordBatch.sizeInBytes(chunk, pos);
+                        KafkaRecords.forEachKey(chunk, pos, size, maxRecordBytes, (offset, key) -> {
                             if (offset < dirtyStart || key == null) {
                                 return true;
                             }
@@ -649,7 +651,8 @@ public final class LogCleaner {
         try {
             for (LogSegment segment : group) {
                 forEachChunk(segment, chunk -> {
-                    KafkaRecords.Filtered f = KafkaRecords.filter(chunk, filter, now, cfg.deleteRetentionMs());
+                    KafkaRecords.Filtered f = KafkaRecords.filter(
+                            chunk, filter, now, cfg.deleteRetentionMs(), cfg.maxDecompressedMessageBytes());
                     result.recordsRead += f.recordsRead();
                     result.recordsRetained += f.recordsRetained();
                     if (!f.batches().equals(chunk)) {

@@ -42,7 +42,8 @@ public record LogConfig(
         long segmentJitterMs,
         int minInsyncReplicas,
         long messageTimestampBeforeMaxMs,
-        long messageTimestampAfterMaxMs) {
+        long messageTimestampAfterMaxMs,
+        int maxDecompressedMessageBytes) {
 
     /** Which timestamp a batch keeps: the producer's or the broker's append time. */
     public enum TimestampType {
@@ -169,7 +170,8 @@ public record LogConfig(
                     INT,
                     "2147483639",
                     atLeast(0),
-                    "Largest decompressed size of a batch")
+                    "Largest decompressed size of one record where the broker decompresses (compacted-topic"
+                            + " produce, compaction, timestamp lookups)")
             .define(REMOTE_STORAGE_ENABLE, BOOLEAN, "false", "Tiered storage")
             .define(LOCAL_RETENTION_MS, LONG, "-2", atLeast(-2), "Local retention with tiered storage")
             .define(LOCAL_RETENTION_BYTES, LONG, "-2", atLeast(-2), "Local retention with tiered storage")
@@ -253,6 +255,7 @@ public record LogConfig(
                 c.getLong(SEGMENT_JITTER_MS),
                 c.getInt(MIN_INSYNC_REPLICAS),
                 c.getLong(MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
-                c.getLong(MESSAGE_TIMESTAMP_AFTER_MAX_MS));
+                c.getLong(MESSAGE_TIMESTAMP_AFTER_MAX_MS),
+                c.getInt(MAX_DECOMPRESSED_MESSAGE_BYTES));
     }
 }

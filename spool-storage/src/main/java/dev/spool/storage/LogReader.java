@@ -84,12 +84,17 @@ final class LogReader {
         }
         try {
             if (timestamp == Log.MAX_TIMESTAMP) {
-                return TimestampSearch.maxTimestamp(segments.values(), log.logStartOffset());
+                return TimestampSearch.maxTimestamp(
+                        segments.values(), log.logStartOffset(), log.config().maxDecompressedMessageBytes());
             }
             if (timestamp < 0) {
                 return null;
             }
-            return TimestampSearch.firstAtOrAfter(segments.values(), timestamp, log.logStartOffset());
+            return TimestampSearch.firstAtOrAfter(
+                    segments.values(),
+                    timestamp,
+                    log.logStartOffset(),
+                    log.config().maxDecompressedMessageBytes());
         } catch (IOException e) {
             throw log.markOffline("offset lookup in " + log.topicPartition(), e);
         }

@@ -13,15 +13,19 @@ import java.util.Collection;
 final class TimestampSearch {
     private TimestampSearch() {}
 
-    /** The first record at or after {@code timestamp} (and at or after the log start) in any segment. */
-    static Log.TimestampOffset firstAtOrAfter(Collection<LogSegment> segments, long timestamp, long logStartOffset)
+    /**
+     * The first record at or after {@code timestamp} (and at or after the log start) in any segment; a
+     * compressed record claiming more than {@code maxRecordBytes} fails the search.
+     */
+    static Log.TimestampOffset firstAtOrAfter(
+            Collection<LogSegment> segments, long timestamp, long logStartOffset, int maxRecordBytes)
             throws IOException {
         for (LogSegment segment : segments) {
             if (segment.size() == 0 || segment.maxTimestampSoFar() < timestamp) {
                 continue;
             }
             long from = Math.max(segment.timeIndex().lookupStartOffset(timestamp), logStartOffset);
-            Log.TimestampOffset found = search(segment, from, timestamp, logStartOffset);
+            Log.TimestampOffset found = search(segment, from, timestamp, logStartOffset, maxRecordBytes);
             if (found != null) {
                 return found;
             }
@@ -30,7 +34,8 @@ final class TimestampSearch {
     }
 
     /** The record holding the largest timestamp of the log, or null if no batch has a timestamp. */
-    static Log.TimestampOffset maxTimestamp(Collection<LogSegment> segments, long logStartOffset) throws IOException {
+    static Log.TimestampOffset maxTimestamp(Collection<LogSegment> segments, long logStartOffset, int maxRecordBytes)
+            throws IOException {
         LogSegment best = null;
         for (LogSegment segment : segments) {
             if (segment.size() > 0 && (best == null || segment.maxTimestampSoFar() > best.maxTimestampSoFar())) {
@@ -41,15 +46,15 @@ final class TimestampSearch {
             return null;
         }
         long ts = best.maxTimestampSoFar();
-        return search(best, best.offsetOfMaxTimestampSoFar(), ts, logStartOffset);
+        return search(best, best.offsetOfMaxTimestampSoFar(), ts, logStartOffset, maxRecordBytes);
     }
 
     /**
      * Scans the segment's batches from the one holding {@code scanFrom} for the first record with
      * timestamp at least {@code target} and offset at least {@code minOffset}; null if there is none.
      */
-    static Log.TimestampOffset search(LogSegment segment, long scanFrom, long target, long minOffset)
-            throws IOException {
+    static Log.TimestampOffset search(
+            LogSegment segment, long scanFrom, long target, long minOffset, int maxRecordBytes) throws IOException {
         int limit = segment.size();
         LogSegment.BatchPosition at = segment.translateOffset(scanFrom, limit);
         if (at == null) {
@@ -73,7 +78,7 @@ final class TimestampSearch {
                     }
                 }
                 RecordTimestamps.OffsetAndTimestamp found =
-                        RecordTimestamps.firstAtOrAfter(batch.flip(), 0, target, minOffset);
+                        RecordTimestamps.firstAtOrAfter(batch.flip(), 0, target, minOffset, maxRecordBytes);
                 if (found != null) {
                     return new Log.TimestampOffset(found.timestamp(), found.offset());
                 }

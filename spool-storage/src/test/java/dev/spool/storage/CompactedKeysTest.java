@@ -86,6 +86,27 @@ class CompactedKeysTest {
     }
 
     @Test
+    void aCompressedRecordOverMaxDecompressedMessageBytesIsRefusedBeforeItIsRead() throws IOException {
+        log = LogTestSupport.open(
+                dir,
+                LogTestSupport.config(
+                        LogConfig.CLEANUP_POLICY,
+                        LogConfig.POLICY_COMPACT,
+                        LogConfig.MAX_DECOMPRESSED_MESSAGE_BYTES,
+                        "1000"),
+                time,
+                LogLoader.LoadParams.FRESH);
+        String big = "x".repeat(5000); // compresses far below max.message.bytes
+        AppendResult r = log.appendAsLeader(batch(KafkaRecords.GZIP, record("k1", "a"), record("k2", big)), 0);
+        assertThat(r.error()).isEqualTo(BatchError.INVALID_RECORD);
+        assertThat(r.message()).startsWith("the records of a batch cannot be read");
+        assertThat(log.logEndOffset()).isZero();
+        assertThat(log.appendAsLeader(batch(KafkaRecords.GZIP, record("k1", "a"), record("k2", "b")), 0)
+                        .ok())
+                .isTrue();
+    }
+
+    @Test
     void aDeleteTopicAndTheCoordinatorsOwnAppendsAreNotChecked() throws IOException {
         open(LogConfig.POLICY_DELETE);
         assertThat(log.appendAsLeader(batch(KafkaRecords.NONE, record(null, "v")), 0)

@@ -41,13 +41,29 @@ public final class KafkaRecords {
     public static final int LZ4 = 3;
     public static final int ZSTD = 4;
 
+    /**
+     * No bound on a compressed record's decompressed size beyond what the JVM can allocate: Kafka's
+     * default of {@code max.decompressed.message.bytes}.
+     */
+    public static final int NO_RECORD_BOUND = Integer.MAX_VALUE - 8;
+
     /** Decodes (and decompresses) every record of every batch in {@code batches}. */
     public static List<DecodedRecord> decode(ByteBuffer batches) {
+        return decode(batches, NO_RECORD_BOUND);
+    }
+
+    /**
+     * As {@link #decode(ByteBuffer)}; a compressed record claiming more than {@code maxRecordBytes} is
+     * refused before anything is allocated for it (kafka-clients' InvalidRecordException).
+     */
+    public static List<DecodedRecord> decode(ByteBuffer batches, int maxRecordBytes) {
         List<DecodedRecord> out = new ArrayList<>();
         MemoryRecords records = MemoryRecords.readableRecords(batches.slice());
         for (MutableRecordBatch batch : records.batches()) {
-            for (Record r : batch) {
-                out.add(toDecoded(r));
+            try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING, maxRecordBytes)) {
+                while (it.hasNext()) {
+                    out.add(toDecoded(it.next()));
+                }
             }
         }
         return out;
@@ -55,7 +71,12 @@ public final class KafkaRecords {
 
     /** Decodes the records of the single batch at {@code pos} with the given size. */
     public static List<DecodedRecord> decodeBatch(ByteBuffer buf, int pos, int size) {
-        return decode(buf.duplicate().position(pos).limit(pos + size));
+        return decodeBatch(buf, pos, size, NO_RECORD_BOUND);
+    }
+
+    /** As {@link #decodeBatch(ByteBuffer, int, int)}, with a bound as in {@link #decode(ByteBuffer, int)}. */
+    public static List<DecodedRecord> decodeBatch(ByteBuffer buf, int pos, int size, int maxRecordBytes) {
+        return decode(buf.duplicate().position(pos).limit(pos + size), maxRecordBytes);
     }
 
     private static DecodedRecord toDecoded(Record r) {
@@ -84,15 +105,20 @@ public final class KafkaRecords {
     /**
      * Walks the records of the single batch at {@code pos} with the given size, decompressing if
      * needed, handing each record's key to {@code visitor} without copying it (the key buffer is only
-     * valid during the call). Returns false if the visitor stopped the walk.
+     * valid during the call). Returns false if the visitor stopped the walk. A compressed record claiming
+     * more than {@code maxRecordBytes} is refused before anything is allocated for it (kafka-clients'
+     * InvalidRecordException).
      */
-    public static boolean forEachKey(ByteBuffer buf, int pos, int size, KeyVisitor visitor) {
+    public static boolean forEachKey(ByteBuffer buf, int pos, int size, int maxRecordBytes, KeyVisitor visitor) {
         MemoryRecords records = MemoryRecords.readableRecords(
                 buf.duplicate().position(pos).limit(pos + size).slice());
         for (MutableRecordBatch batch : records.batches()) {
-            for (Record r : batch) {
-                if (!visitor.visit(r.offset(), r.hasKey() ? r.key() : null)) {
-                    return false;
+            try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING, maxRecordBytes)) {
+                while (it.hasNext()) {
+                    Record r = it.next();
+                    if (!visitor.visit(r.offset(), r.hasKey() ? r.key() : null)) {
+                        return false;
+                    }
                 }
             }
         }
@@ -103,15 +129,17 @@ public final class KafkaRecords {
      * The index within its batch of the first record of {@code size} bytes of batches at {@code pos}
      * that has no key, or -1 if every record has one. Compressed batches are decompressed as a stream
      * with keys and values skipped, not copied: nothing is allocated for them whatever sizes the
-     * records claim. Throws IllegalArgumentException (with the reason) if a batch cannot be read.
+     * records claim. Throws IllegalArgumentException (with the reason) if a batch cannot be read, or holds
+     * a record claiming more than {@code maxRecordBytes}.
      */
-    public static int firstKeylessRecord(ByteBuffer buf, int pos, int size) {
+    public static int firstKeylessRecord(ByteBuffer buf, int pos, int size, int maxRecordBytes) {
         MemoryRecords records = MemoryRecords.readableRecords(
                 buf.duplicate().position(pos).limit(pos + size).slice());
         try {
             for (MutableRecordBatch batch : records.batches()) {
                 int index = 0;
-                try (CloseableIterator<Record> it = batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
+                try (CloseableIterator<Record> it =
+                        batch.skipKeyValueIterator(BufferSupplier.NO_CACHING, maxRecordBytes)) {
                     while (it.hasNext()) {
                         if (!it.next().hasKey()) {
                             return index;
@@ -226,9 +254,12 @@ public final class KafkaRecords {
      * record is copied byte for byte unless it holds a tombstone, or is a marker the filter calls
      * {@link BatchAction#STAMP_MARKER_OF_EMPTY_TXN}, and has no delete horizon yet, in which case it is
      * rewritten with the delete horizon {@code nowMs + deleteRetentionMs} (KIP-534, as Kafka's cleaner
-     * does). The returned buffer is ready to read.
+     * does). The returned buffer is ready to read. A compressed record claiming more than
+     * {@code maxRecordBytes} fails the filter (kafka-clients' InvalidRecordException) before anything
+     * is allocated for it.
      */
-    public static Filtered filter(ByteBuffer batches, RecordFilter filter, long nowMs, long deleteRetentionMs) {
+    public static Filtered filter(
+            ByteBuffer batches, RecordFilter filter, long nowMs, long deleteRetentionMs, int maxRecordBytes) {
         MemoryRecords records = MemoryRecords.readableRecords(batches.slice());
         MemoryRecords.RecordFilter kafkaFilter = new MemoryRecords.RecordFilter(nowMs, deleteRetentionMs) {
             @Override
@@ -249,7 +280,7 @@ public final class KafkaRecords {
         };
         ByteBuffer out = ByteBuffer.allocate(Math.max(64, batches.remaining()));
         MemoryRecords.FilterResult result =
-                records.filterTo(kafkaFilter, out, BufferSupplier.NO_CACHING, Integer.MAX_VALUE);
+                records.filterTo(kafkaFilter, out, BufferSupplier.NO_CACHING, maxRecordBytes);
         ByteBuffer output = result.outputBuffer();
         output.flip();
         return new Filtered(output, result.messagesRead(), result.messagesRetained());

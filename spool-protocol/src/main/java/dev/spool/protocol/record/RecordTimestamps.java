@@ -19,6 +19,15 @@ public final class RecordTimestamps {
      * batch's max timestamp.
      */
     public static OffsetAndTimestamp firstAtOrAfter(ByteBuffer buf, int pos, long target, long minOffset) {
+        return firstAtOrAfter(buf, pos, target, minOffset, KafkaRecords.NO_RECORD_BOUND);
+    }
+
+    /**
+     * As above; a compressed record claiming more than {@code maxRecordBytes}
+     * ({@code max.decompressed.message.bytes}) fails the search before anything is allocated for it.
+     */
+    public static OffsetAndTimestamp firstAtOrAfter(
+            ByteBuffer buf, int pos, long target, long minOffset, int maxRecordBytes) {
         long maxTs = RecordBatch.maxTimestamp(buf, pos);
         if (maxTs < target || minOffset > RecordBatch.lastOffset(buf, pos)) {
             return null;
@@ -28,7 +37,8 @@ public final class RecordTimestamps {
             return new OffsetAndTimestamp(Math.max(base, minOffset), maxTs);
         }
         if (RecordBatch.compressionCodec(buf, pos) != 0) {
-            for (KafkaRecords.DecodedRecord r : KafkaRecords.decodeBatch(buf, pos, RecordBatch.sizeInBytes(buf, pos))) {
+            int size = RecordBatch.sizeInBytes(buf, pos);
+            for (KafkaRecords.DecodedRecord r : KafkaRecords.decodeBatch(buf, pos, size, maxRecordBytes)) {
                 if (r.timestamp() >= target && r.offset() >= minOffset) {
                     return new OffsetAndTimestamp(r.offset(), r.timestamp());
                 }
