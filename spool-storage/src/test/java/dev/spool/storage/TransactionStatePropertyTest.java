@@ -141,6 +141,7 @@ class TransactionStatePropertyTest {
             }
         } finally {
             log.close();
+            LogStatefulPropertyTest.deleteRecursively(dir);
         }
     }
 }
