@@ -123,11 +123,7 @@ class ClientRoundTripTest {
     @Test
     void smallAndLargeFetchResponsesCarryTheSameRecords() throws Exception {
         String topic = "sizes";
-        Properties ap = new Properties();
-        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        try (Admin admin = Admin.create(ap)) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
+        broker.createTopic(topic, 1);
         List<String> sent = new ArrayList<>();
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());

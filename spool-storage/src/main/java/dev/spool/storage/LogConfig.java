@@ -12,6 +12,7 @@ import static dev.spool.common.config.ConfigDef.oneOf;
 
 import dev.spool.common.config.ConfigDef;
 import dev.spool.common.config.ParsedConfig;
+import dev.spool.protocol.adapter.KafkaRecords;
 import java.util.List;
 import java.util.Map;
 
@@ -168,7 +169,7 @@ public record LogConfig(
             .define(
                     MAX_DECOMPRESSED_MESSAGE_BYTES,
                     INT,
-                    "2147483639",
+                    String.valueOf(KafkaRecords.NO_RECORD_BOUND), // Kafka's 2147483639: no bound
                     atLeast(0),
                     "Largest decompressed size of one record where the broker decompresses (compacted-topic"
                             + " produce, compaction, timestamp lookups)")

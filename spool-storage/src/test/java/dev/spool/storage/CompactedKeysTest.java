@@ -32,12 +32,14 @@ class CompactedKeysTest {
         }
     }
 
-    private void open(String policy) throws IOException {
-        log = LogTestSupport.open(
-                dir,
-                LogTestSupport.config(LogConfig.CLEANUP_POLICY, policy, LogConfig.SEGMENT_INDEX_BYTES, 4096),
-                time,
-                LogLoader.LoadParams.FRESH);
+    /** Opens a fresh log with {@code cleanup.policy} = {@code policy} and the further config {@code kv}. */
+    private void open(String policy, Object... kv) throws IOException {
+        Object[] all = java.util.Arrays.copyOf(kv, kv.length + 4);
+        all[kv.length] = LogConfig.CLEANUP_POLICY;
+        all[kv.length + 1] = policy;
+        all[kv.length + 2] = LogConfig.SEGMENT_INDEX_BYTES;
+        all[kv.length + 3] = 4096;
+        log = LogTestSupport.open(dir, LogTestSupport.config(all), time, LogLoader.LoadParams.FRESH);
     }
 
     private static SimpleRecord record(String key, String value) {
@@ -87,15 +89,7 @@ class CompactedKeysTest {
 
     @Test
     void aCompressedRecordOverMaxDecompressedMessageBytesIsRefusedBeforeItIsRead() throws IOException {
-        log = LogTestSupport.open(
-                dir,
-                LogTestSupport.config(
-                        LogConfig.CLEANUP_POLICY,
-                        LogConfig.POLICY_COMPACT,
-                        LogConfig.MAX_DECOMPRESSED_MESSAGE_BYTES,
-                        "1000"),
-                time,
-                LogLoader.LoadParams.FRESH);
+        open(LogConfig.POLICY_COMPACT, LogConfig.MAX_DECOMPRESSED_MESSAGE_BYTES, 1000);
         String big = "x".repeat(5000); // compresses far below max.message.bytes
         AppendResult r = log.appendAsLeader(batch(KafkaRecords.GZIP, record("k1", "a"), record("k2", big)), 0);
         assertThat(r.error()).isEqualTo(BatchError.INVALID_RECORD);
