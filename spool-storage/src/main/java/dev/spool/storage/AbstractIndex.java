@@ -14,7 +14,10 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>While its segment is active the index is <b>writable</b>: entries live in a heap buffer that grows
  * as needed, and reach the file (preallocated to {@code maxIndexSize}) only on {@link #flush},
- * {@link #trimToValidSize} and {@link #close}. Appends never dirty memory-mapped pages: with many active
+ * {@link #trimToValidSize} and {@link #close}. The index of a new segment has no file until it first
+ * writes one (as Kafka's lazily created indexes of a rolled segment): a segment removed before its index
+ * was ever written (a follower's log emptied and restarted, a retention pass over young segments)
+ * costs no file operations for it. Appends never dirty memory-mapped pages: with many active
  * partitions, page-cache write-back of mapped index pages slowed every write. Nothing is lost by this:
  * after an unclean stop, indexes past the recovery point are rebuilt, and a flush writes the entries before
  * the recovery point moves. When the segment rolls or closes, the file is trimmed to its entries and the
@@ -37,6 +40,14 @@ abstract class AbstractIndex implements AutoCloseable {
     private volatile int entries;
     private volatile boolean writable; // entries in a heap buffer; the file is opened only to write them
     private boolean dirty; // entries changed since they were last written and forced
+    /**
+     * False while a new index has written no file. Changes, like the renames and the deletion that read
+     * it, under this object's monitor: a flush outside the log's lock then never creates a file for an
+     * index whose segment is being removed.
+     */
+    private boolean onDisk;
+    /** Set when the file is renamed for deletion or deleted: a later flush must not create it again. */
+    private boolean discarded;
 
     /**
      * Opens or creates the index. An existing file's length (rounded down to whole entries) is its
@@ -56,12 +67,25 @@ abstract class AbstractIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * A new, empty, writable index of a new segment: nothing happens on disk until it first writes its
+     * file, which then replaces whatever is at {@code file} (a new segment's index starts empty).
+     */
+    AbstractIndex(Path file, long baseOffset, int maxIndexSize, int entrySize) {
+        this.file = file;
+        this.baseOffset = baseOffset;
+        this.entrySize = entrySize;
+        this.maxEntries = roundDown(maxIndexSize) / entrySize;
+        this.buf = ByteBuffer.allocate(capacityFor(1));
+        this.writable = true;
+    }
+
     private int roundDown(int size) {
         return Math.max(entrySize, size / entrySize * entrySize);
     }
 
     /** Loads the entries into a heap buffer and preallocates the file for appends. */
-    private void openForAppends(int maxIndexSize) throws IOException {
+    private synchronized void openForAppends(int maxIndexSize) throws IOException {
         int n = entries;
         long max = Math.max(roundDown(maxIndexSize), (long) n * entrySize);
         maxEntries = (int) (max / entrySize);
@@ -83,6 +107,7 @@ abstract class AbstractIndex implements AutoCloseable {
             buf = heap;
             writable = true;
         }
+        onDisk = true;
     }
 
     /** A heap capacity for at least {@code n} entries: a power of two times the initial size, capped at the max. */
@@ -94,8 +119,15 @@ abstract class AbstractIndex implements AutoCloseable {
         return (int) Math.min(cap, (long) maxEntries * entrySize);
     }
 
-    /** Writes the entries, trims the file to them and maps it read-only. */
-    private void seal() throws IOException {
+    /**
+     * Trims the file to the entries (already written) and maps it read-only; an index that never wrote
+     * its file (no entries) creates it empty, one whose segment was removed touches no file.
+     */
+    private synchronized void seal() throws IOException {
+        if (discarded) {
+            maxEntries = entries; // its segment is gone: the entries stay readable from the heap
+            return;
+        }
         try (FileChannel ch =
                 FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long length = (long) entries * entrySize;
@@ -106,6 +138,7 @@ abstract class AbstractIndex implements AutoCloseable {
             maxEntries = entries;
             buf = mapped;
         }
+        onDisk = true;
     }
 
     private boolean writable() {
@@ -197,6 +230,9 @@ abstract class AbstractIndex implements AutoCloseable {
     /** Writes the entries to the file and forces it to disk (a sealed index is already on disk). */
     void flush() throws IOException {
         if (writable() && dirty) {
+            if (writeFirstFile()) {
+                return;
+            }
             // Opened for the write only: an index holds no file descriptor between flushes, so each
             // partition costs one descriptor (its .log), as in Kafka, whose indexes are maps.
             Path target = file;
@@ -219,6 +255,36 @@ abstract class AbstractIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * For an index that has no file yet: creates it (replacing anything at its name), writes the entries,
+     * preallocates it to the maximum and forces it; returns true. False if it already has a file; true,
+     * writing nothing, once the index was discarded (its segment removed meanwhile).
+     */
+    private synchronized boolean writeFirstFile() throws IOException {
+        if (onDisk) {
+            return false;
+        }
+        if (discarded) {
+            return true;
+        }
+        try (FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer view = buf.duplicate().position(0).limit(entries * entrySize);
+            long at = 0;
+            while (view.hasRemaining()) {
+                at += ch.write(view, at);
+            }
+            long max = (long) maxEntries * entrySize;
+            if (max > at) {
+                ch.write(ByteBuffer.allocate(1), max - 1); // preallocated (sparse), as an active index is
+            }
+            ch.force(false);
+        }
+        onDisk = true;
+        dirty = false;
+        return true;
+    }
+
     /** Writes the entries, shrinks the file to them and seals the index; done when the segment rolls. */
     void trimToValidSize() throws IOException {
         if (writable()) {
@@ -237,24 +303,36 @@ abstract class AbstractIndex implements AutoCloseable {
         openForAppends(maxIndexSize);
     }
 
-    /** Renames the file (the cleaner's suffix changes); fails if {@code target} exists. */
-    void renameTo(Path target) throws IOException {
-        Files.move(file, target);
+    /**
+     * Renames the file (the cleaner's suffix changes); fails if {@code target} exists. An index without a
+     * file only takes the new name, for the file it writes later.
+     */
+    synchronized void renameTo(Path target) throws IOException {
+        if (onDisk) {
+            Files.move(file, target);
+        }
         file = target;
     }
 
     /**
      * Renames the file (to the {@code .deleted} name before background removal) with one rename(2), no
-     * checks first, replacing {@code target} if it exists.
+     * checks first, replacing {@code target} if it exists; nothing to rename for an index without a file,
+     * which then never writes one.
      */
-    void renameReplacing(Path target) throws IOException {
-        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+    synchronized void renameReplacing(Path target) throws IOException {
+        if (onDisk) {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        }
         file = target;
+        discarded = true;
     }
 
-    void deleteIfExists() throws IOException {
+    synchronized void deleteIfExists() throws IOException {
         writable = false;
-        Files.deleteIfExists(file);
+        discarded = true;
+        if (onDisk) {
+            Files.deleteIfExists(file);
+        }
     }
 
     @Override

@@ -58,6 +58,12 @@ public final class Log implements AutoCloseable {
     private final ConcurrentNavigableMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     /** Idempotent producers' state; guarded by {@link #lock}. */
     private final ProducerStateManager producerState = new ProducerStateManager();
+    /**
+     * False once a full truncation has deleted every producer-state snapshot and no roll has written one
+     * since (only rolls and close write them while the log is open): the next full truncation then
+     * need not list the directory. Guarded by {@link #lock}.
+     */
+    private boolean mayHaveSnapshots = true;
 
     private volatile LogConfig config;
     private volatile LogSegment activeSegment;
@@ -460,6 +466,7 @@ public final class Log implements AutoCloseable {
             return old; // already empty at this offset
         }
         old.onBecomeInactive();
+        mayHaveSnapshots = true;
         ProducerStateSnapshot.write(dir, newBase, producerState);
         LogSegment fresh = LogSegment.create(dir, newBase, config, env);
         segments.put(newBase, fresh);
@@ -603,7 +610,10 @@ public final class Log implements AutoCloseable {
         List<LogSegment> all = new ArrayList<>(segments.values());
         segments.clear();
         scheduleDeletion(all);
-        ProducerStateSnapshot.deleteAbove(dir, -1);
+        if (mayHaveSnapshots) {
+            ProducerStateSnapshot.deleteAbove(dir, -1);
+            mayHaveSnapshots = false;
+        }
         producerState.clear();
         firstUnstableOffset = Long.MAX_VALUE;
         LogSegment fresh = LogSegment.create(dir, offset, config, env);

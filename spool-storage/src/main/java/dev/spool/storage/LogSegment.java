@@ -7,6 +7,7 @@ import dev.spool.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -92,26 +93,24 @@ final class LogSegment implements AutoCloseable {
                 ? 0
                 : ThreadLocalRandom.current().nextLong(Math.min(config.segmentJitterMs(), config.segmentMs()));
         this.logFile = dir.resolve(LogFiles.fileName(baseOffset, LOG_SUFFIX) + fileSuffix);
+        Path offsetIndexFile = dir.resolve(LogFiles.fileName(baseOffset, INDEX_SUFFIX) + fileSuffix);
+        Path timeIndexFile = dir.resolve(LogFiles.fileName(baseOffset, TIME_INDEX_SUFFIX) + fileSuffix);
         if (fresh) {
-            // A stale index left by an earlier incarnation of this offset range must not be reused.
-            Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, INDEX_SUFFIX) + fileSuffix));
-            Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, TIME_INDEX_SUFFIX) + fileSuffix));
+            this.channel = createNew(channels, logFile);
+            // No index file yet: each writes its own when first flushed or sealed, replacing any stale
+            // file at its name (an earlier incarnation of this offset range is never reused).
+            this.offsetIndex = OffsetIndex.createNew(offsetIndexFile, baseOffset, config.segmentIndexBytes());
+            this.timeIndex = TimeIndex.createNew(timeIndexFile, baseOffset, config.segmentIndexBytes());
+        } else {
+            this.channel = channels.open(
+                    logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            this.offsetIndex =
+                    new OffsetIndex(offsetIndexFile, baseOffset, config.segmentIndexBytes(), writableIndexes);
+            this.timeIndex = new TimeIndex(timeIndexFile, baseOffset, config.segmentIndexBytes(), writableIndexes);
         }
-        this.channel =
-                channels.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        this.offsetIndex = new OffsetIndex(
-                dir.resolve(LogFiles.fileName(baseOffset, INDEX_SUFFIX) + fileSuffix),
-                baseOffset,
-                config.segmentIndexBytes(),
-                writableIndexes);
-        this.timeIndex = new TimeIndex(
-                dir.resolve(LogFiles.fileName(baseOffset, TIME_INDEX_SUFFIX) + fileSuffix),
-                baseOffset,
-                config.segmentIndexBytes(),
-                writableIndexes);
         Path txnIndexFile = TransactionIndex.file(dir, baseOffset, fileSuffix);
         this.txnIndex = fresh ? TransactionIndex.create(txnIndexFile) : TransactionIndex.open(txnIndexFile);
-        long fileSize = channel.size();
+        long fileSize = fresh ? 0 : channel.size();
         if (fileSize > Integer.MAX_VALUE) {
             throw new IOException("segment " + logFile + " is larger than 2 GiB: " + fileSize);
         }
@@ -131,9 +130,24 @@ final class LogSegment implements AutoCloseable {
 
     /** Creates a new, empty active segment (replacing any files left at that base offset). */
     static LogSegment create(Path dir, long baseOffset, LogConfig config, LogEnv env) throws IOException {
-        Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, LOG_SUFFIX)));
         return new LogSegment(
                 dir, baseOffset, config, env.channels(), env.time().milliseconds(), true, true, "");
+    }
+
+    /**
+     * Opens a new, empty {@code .log} file; a file left at that name (by an earlier incarnation of the
+     * segment) is deleted first, as before: readers that still hold it keep their channel. One open(2)
+     * when there is none, which is nearly always.
+     */
+    private static FileChannel createNew(LogEnv.FileChannelOpener channels, Path file) throws IOException {
+        try {
+            return channels.open(
+                    file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            Files.delete(file);
+            return channels.open(
+                    file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
     }
 
     /**
@@ -142,7 +156,6 @@ final class LogSegment implements AutoCloseable {
      */
     static LogSegment createWithSuffix(Path dir, long baseOffset, LogConfig config, LogEnv env, String fileSuffix)
             throws IOException {
-        Files.deleteIfExists(dir.resolve(LogFiles.fileName(baseOffset, LOG_SUFFIX) + fileSuffix));
         return new LogSegment(
                 dir, baseOffset, config, env.channels(), env.time().milliseconds(), true, true, fileSuffix);
     }

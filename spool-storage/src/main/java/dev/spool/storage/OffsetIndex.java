@@ -31,6 +31,15 @@ final class OffsetIndex extends AbstractIndex {
         super(file, baseOffset, maxIndexSize, ENTRY_SIZE, writable);
     }
 
+    private OffsetIndex(Path file, long baseOffset, int maxIndexSize) {
+        super(file, baseOffset, maxIndexSize, ENTRY_SIZE);
+    }
+
+    /** The empty, writable index of a new segment; its file is written when first flushed or sealed. */
+    static OffsetIndex createNew(Path file, long baseOffset, int maxIndexSize) {
+        return new OffsetIndex(file, baseOffset, maxIndexSize);
+    }
+
     /** Adds an entry; {@code offset} must exceed the last entry's and fit in 32 bits relative to the base. */
     void append(long offset, int position) {
         int relative = relative(offset);

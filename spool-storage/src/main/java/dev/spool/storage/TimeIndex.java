@@ -32,6 +32,15 @@ final class TimeIndex extends AbstractIndex {
         super(file, baseOffset, maxIndexSize, ENTRY_SIZE, writable);
     }
 
+    private TimeIndex(Path file, long baseOffset, int maxIndexSize) {
+        super(file, baseOffset, maxIndexSize, ENTRY_SIZE);
+    }
+
+    /** The empty, writable index of a new segment; its file is written when first flushed or sealed. */
+    static TimeIndex createNew(Path file, long baseOffset, int maxIndexSize) {
+        return new TimeIndex(file, baseOffset, maxIndexSize);
+    }
+
     /**
      * Full one entry early: the last slot is kept for the entry {@link #maybeAppendFinal} writes when the
      * segment stops taking appends, so a sealed segment's largest timestamp is always in its index.

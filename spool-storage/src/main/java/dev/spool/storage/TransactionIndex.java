@@ -46,26 +46,31 @@ final class TransactionIndex {
     private volatile Path file;
     /** Copy-on-write: readers take the reference without a lock. */
     private volatile List<AbortedTxn> entries;
+    /** Whether a file of this index may exist at {@link #file}; false for a new index until its first entry. */
+    private boolean onDisk;
 
-    private TransactionIndex(Path file, List<AbortedTxn> entries) {
+    private TransactionIndex(Path file, List<AbortedTxn> entries, boolean onDisk) {
         this.file = file;
         this.entries = entries;
+        this.onDisk = onDisk;
     }
 
     static Path file(Path dir, long baseOffset, String fileSuffix) {
         return dir.resolve(LogFiles.fileName(baseOffset, SUFFIX) + fileSuffix);
     }
 
-    /** A new, empty index (any file left at that name is deleted). */
-    static TransactionIndex create(Path file) throws IOException {
-        Files.deleteIfExists(file);
-        return new TransactionIndex(file, List.of());
+    /**
+     * A new, empty index: no file until its first entry, which replaces any file left at that name (the
+     * index of an earlier incarnation of the segment is never reused).
+     */
+    static TransactionIndex create(Path file) {
+        return new TransactionIndex(file, List.of(), false);
     }
 
     /** Opens the index of an existing segment, reading its file if there is one. */
     static TransactionIndex open(Path file) throws IOException {
         if (!Files.exists(file)) {
-            return new TransactionIndex(file, List.of());
+            return new TransactionIndex(file, List.of(), false);
         }
         List<AbortedTxn> read = new ArrayList<>();
         long validBytes;
@@ -94,7 +99,7 @@ final class TransactionIndex {
                 ch.truncate(validBytes);
             }
         }
-        return new TransactionIndex(file, List.copyOf(read));
+        return new TransactionIndex(file, List.copyOf(read), true);
     }
 
     private static AbortedTxn decode(ByteBuffer buf, int pos) {
@@ -138,12 +143,17 @@ final class TransactionIndex {
             return false;
         }
         ByteBuffer bytes = encode(List.of(txn));
+        // The first entry of a new index starts its file afresh; later ones are appended.
         try (FileChannel ch = FileChannel.open(
-                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                onDisk ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
             while (bytes.hasRemaining()) {
                 ch.write(bytes);
             }
         }
+        onDisk = true;
         List<AbortedTxn> next = new ArrayList<>(current.size() + 1);
         next.addAll(current);
         next.add(txn);
@@ -155,6 +165,7 @@ final class TransactionIndex {
     void replaceAll(List<AbortedTxn> list) throws IOException {
         if (list.isEmpty()) {
             Files.deleteIfExists(file);
+            onDisk = false;
         } else {
             ByteBuffer bytes = encode(list);
             try (FileChannel ch = FileChannel.open(
@@ -163,6 +174,7 @@ final class TransactionIndex {
                     ch.write(bytes);
                 }
             }
+            onDisk = true;
         }
         entries = List.copyOf(list);
     }
@@ -203,9 +215,13 @@ final class TransactionIndex {
 
     /**
      * As {@link #renameTo}, by one rename(2) and no check first (the file exists only once the
-     * segment has an aborted transaction).
+     * segment has an aborted transaction); none for a new index that never wrote its file.
      */
     void renameReplacing(Path target) throws IOException {
+        if (!onDisk) {
+            file = target;
+            return;
+        }
         try {
             Files.move(file, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (java.nio.file.NoSuchFileException e) {

@@ -406,7 +406,12 @@ class LogSegmentTest {
     void onBecomeInactiveTrimsIndexFilesAndIndexesTheMaxTimestamp() throws Exception {
         LogSegment s = create(config(LogConfig.INDEX_INTERVAL_BYTES, 1 << 20));
         appendBatches(s, 4, T0);
+        // A new segment's indexes write their files when first flushed: preallocated while active.
+        assertThat(s.offsetIndex().file()).doesNotExist();
+        s.flush();
         assertThat(Files.size(s.offsetIndex().file())).isEqualTo(10 * 1024 * 1024);
+        assertThat(Files.size(s.timeIndex().file()))
+                .isEqualTo(10 * 1024 * 1024 / TimeIndex.ENTRY_SIZE * TimeIndex.ENTRY_SIZE);
         assertThat(s.timeIndex().lastEntry()).isEqualTo(new TimeIndex.Entry(T0 + 2, BASE + 2));
         s.onBecomeInactive();
         assertThat(s.offsetIndex().entries()).isEqualTo(1);

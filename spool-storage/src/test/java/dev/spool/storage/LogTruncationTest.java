@@ -163,15 +163,47 @@ class LogTruncationTest {
         assertThat(log.highWatermark()).isEqualTo(100);
         assertThat(log.recoveryPoint()).isEqualTo(100);
         assertThat(log.segmentBaseOffsets()).containsExactly(100L);
-        assertThat(fileNames(logDir()))
-                .containsExactlyInAnyOrder(
-                        LogFiles.fileName(100, ".log"),
-                        LogFiles.fileName(100, ".index"),
-                        LogFiles.fileName(100, ".timeindex"));
+        // The new segment's indexes have no files until they are first written.
+        assertThat(fileNames(logDir())).containsExactlyInAnyOrder(LogFiles.fileName(100, ".log"));
         assertThat(log.read(0, 1000, 100, true).status()).isEqualTo(ReadResult.Status.OFFSET_OUT_OF_RANGE);
         assertThat(log.read(100, 1000, 100, true).sizeInBytes()).isZero();
         assertThat(log.appendAsLeader(batch("x", 2, T0), 0).firstOffset()).isEqualTo(100);
         assertThat(offsets(log)).containsExactly(100L, 101L);
+    }
+
+    @Test
+    void everyFullTruncationRemovesTheSnapshotsOfTheRollsBeforeIt() throws Exception {
+        openWith(3); // two rolls: snapshots at 6 and 12
+        assertThat(fileNames(logDir())).anyMatch(n -> n.endsWith(".snapshot"));
+        log.truncateFullyAndStartAt(100);
+        assertThat(fileNames(logDir())).noneMatch(n -> n.endsWith(".snapshot"));
+        log.truncateFullyAndStartAt(200); // nothing rolled since: nothing to remove
+        for (int i = 0; i < 3; i++) {
+            log.appendAsLeader(batch(tag("c", 2, i), 3, T0 + i), 0);
+        }
+        assertThat(log.segmentBaseOffsets()).containsExactly(200L, 206L);
+        assertThat(fileNames(logDir())).contains(LogFiles.fileName(206, ".snapshot"));
+        log.truncateFullyAndStartAt(300);
+        assertThat(fileNames(logDir())).noneMatch(n -> n.endsWith(".snapshot"));
+        log.close();
+        log = LogTestSupport.open(dir, cfg, time, new LogLoader.LoadParams(true, 300, 300, 300));
+        assertThat(log.logEndOffset()).isEqualTo(300);
+        assertThat(log.appendAsLeader(batch("d", 2, T0), 0).firstOffset()).isEqualTo(300);
+    }
+
+    @Test
+    void aSegmentRemovedBeforeItsIndexesWereWrittenLeavesOnlyItsLogToDelete() throws Exception {
+        openWith(1);
+        log.truncateFullyAndStartAt(100); // the files of segment 0 are renamed and deleted at once
+        log.appendAsLeader(batch("x", 2, T0), 0); // indexed in memory, no index file yet
+        log.truncateFullyAndStartAt(200);
+        assertThat(fileNames(logDir())).containsExactlyInAnyOrder(LogFiles.fileName(200, ".log"));
+        log.appendAsLeader(batch("y", 2, T0), 0);
+        log.flush(); // the indexes now write their files, preallocated
+        assertThat(Files.size(logDir().resolve(LogFiles.fileName(200, ".index"))))
+                .isEqualTo(INDEX_BYTES);
+        assertThat(logDir().resolve(LogFiles.fileName(200, ".timeindex"))).exists();
+        assertThat(log.read(200, 1000, 202, true).sizeInBytes()).isPositive();
     }
 
     @Test

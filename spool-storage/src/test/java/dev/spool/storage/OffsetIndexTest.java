@@ -201,4 +201,50 @@ class OffsetIndexTest {
         assertThat(idx.entries()).isZero();
         assertThat(idx.lookup(1015)).isEqualTo(new OffsetIndex.Position(BASE, 0));
     }
+
+    @Test
+    void aNewIndexWritesItsFileOnlyWhenFirstFlushedReplacingAStaleOne() throws Exception {
+        Path file = dir.resolve("00000000000000001000.index");
+        Files.write(file, new byte[4096]); // left by an earlier incarnation: four hundred zero entries
+        index = OffsetIndex.createNew(file, BASE, 1024);
+        index.append(1000, 0);
+        index.append(1010, 400);
+        assertThat(Files.size(file)).isEqualTo(4096); // untouched until written
+        assertThat(index.lookup(1015)).isEqualTo(new OffsetIndex.Position(1010, 400));
+        index.flush();
+        assertThat(Files.size(file)).isEqualTo(1024); // the stale bytes replaced; preallocated
+        index.append(1020, 900);
+        index.flush(); // the second write goes to the file the first created
+        index.close();
+        assertThat(Files.size(file)).isEqualTo(24);
+        OffsetIndex reopened = open(1024, false);
+        assertThat(reopened.entries()).isEqualTo(3);
+        assertThat(reopened.lookup(1025)).isEqualTo(new OffsetIndex.Position(1020, 900));
+    }
+
+    @Test
+    void aNewIndexWithoutEntriesHasNoFileUntilSealed() throws Exception {
+        Path file = dir.resolve("00000000000000001000.index");
+        index = OffsetIndex.createNew(file, BASE, 1024);
+        index.flush(); // nothing to write
+        assertThat(file).doesNotExist();
+        index.trimToValidSize();
+        assertThat(file).exists();
+        assertThat(Files.size(file)).isZero();
+    }
+
+    @Test
+    void aRemovedNewIndexNeverCreatesItsFile() throws Exception {
+        Path file = dir.resolve("00000000000000001000.index");
+        Path deleted = dir.resolve("00000000000000001000.index.deleted");
+        index = OffsetIndex.createNew(file, BASE, 1024);
+        index.append(1000, 0);
+        index.renameReplacing(deleted); // its segment is removed before the index was written
+        index.flush(); // a flush that raced with the removal
+        index.close();
+        index.deleteIfExists();
+        assertThat(file).doesNotExist();
+        assertThat(deleted).doesNotExist();
+        assertThat(index.lookup(1000)).isEqualTo(new OffsetIndex.Position(1000, 0));
+    }
 }
