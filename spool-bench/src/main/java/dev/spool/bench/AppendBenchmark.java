@@ -125,4 +125,9 @@ public class AppendBenchmark {
     Path dir() {
         return dir;
     }
+
+    /** Waits for the background deletions asked for so far ({@link AppendVsRaw}, between blocks). */
+    void awaitDeletions() throws IOException {
+        BenchDirs.awaitDeletions(deleter);
+    }
 }

@@ -50,6 +50,18 @@ final class BenchDirs {
         });
     }
 
+    /** Waits until {@code deleter} has done the deletions it was given so far; it keeps running. */
+    static void awaitDeletions(ScheduledExecutorService deleter) throws IOException {
+        try {
+            deleter.submit(() -> {}).get(1, TimeUnit.MINUTES); // one thread, in order: after those before
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for file deletion", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("background file deletion did not finish", e);
+        }
+    }
+
     /** Stops {@code deleter} (null: nothing) after the deletions it was given. */
     static void finishDeletions(ScheduledExecutorService deleter) throws IOException {
         if (deleter == null) {

@@ -123,4 +123,9 @@ public class RawWriteBenchmark {
     Path dir() {
         return dir;
     }
+
+    /** Waits for the background deletions asked for so far ({@link AppendVsRaw}, between blocks). */
+    void awaitDeletions() throws IOException {
+        BenchDirs.awaitDeletions(deleter);
+    }
 }
