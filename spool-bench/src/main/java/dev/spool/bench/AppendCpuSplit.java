@@ -27,12 +27,6 @@ public final class AppendCpuSplit {
 
     private AppendCpuSplit() {}
 
-    /** One side: an operation of the benchmark under test. */
-    @FunctionalInterface
-    private interface Op {
-        void run(ByteCounter counter) throws IOException;
-    }
-
     public static void main(String[] args) throws IOException {
         if (args.length != 4 && args.length != 5) {
             throw new IllegalArgumentException(
@@ -69,7 +63,7 @@ public final class AppendCpuSplit {
         measureAndReport("raw", round, raw::write, measureNanos, raw::tearDown);
     }
 
-    private static void measureAndReport(String side, int round, Op op, long measureNanos, Closeable tearDown)
+    private static void measureAndReport(String side, int round, WriteOp op, long measureNanos, Closeable tearDown)
             throws IOException {
         try {
             report(side, round, measure(op, measureNanos));
@@ -81,7 +75,7 @@ public final class AppendCpuSplit {
     /** Nanoseconds per operation: wall, CPU, user. */
     private record Split(long ops, double wall, double cpu, double user) {}
 
-    private static Split measure(Op op, long measureNanos) throws IOException {
+    private static Split measure(WriteOp op, long measureNanos) throws IOException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         ByteCounter counter = new ByteCounter();
         long warmEnd = TIME.nanoseconds() + WARM_UP_NANOS;

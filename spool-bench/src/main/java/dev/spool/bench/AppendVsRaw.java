@@ -34,12 +34,6 @@ public final class AppendVsRaw {
 
     private AppendVsRaw() {}
 
-    /** One side: an operation of the benchmark under test. */
-    @FunctionalInterface
-    private interface Op {
-        void run(ByteCounter counter) throws IOException;
-    }
-
     /** Waits for a side's background file deletions. */
     @FunctionalInterface
     private interface Drain {
@@ -99,7 +93,7 @@ public final class AppendVsRaw {
     record Block(double opsPerSecond, double userNanos, double systemNanos) {}
 
     /** Per pair: the append block, then the raw block. */
-    private static Block[][] run(Op append, Op raw, Drain drain, int pairs, long blockNanos, long warmUpNanos)
+    private static Block[][] run(WriteOp append, WriteOp raw, Drain drain, int pairs, long blockNanos, long warmUpNanos)
             throws IOException {
         ByteCounter counter = new ByteCounter();
         for (int i = 0; i < WARM_UP_ROUNDS; i++) {
@@ -122,7 +116,7 @@ public final class AppendVsRaw {
     }
 
     /** Runs {@code op} for about {@code nanos}. */
-    private static Block block(Op op, long nanos, ByteCounter counter) throws IOException {
+    private static Block block(WriteOp op, long nanos, ByteCounter counter) throws IOException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long cpu0 = threads.getCurrentThreadCpuTime();
         long user0 = threads.getCurrentThreadUserTime();

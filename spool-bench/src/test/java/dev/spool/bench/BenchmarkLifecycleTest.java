@@ -218,4 +218,21 @@ class BenchmarkLifecycleTest {
             assertThat(left).isEmpty();
         }
     }
+
+    @Test
+    void measuresBothSidesInAlternatingBlocksAndLeavesNothingBehind() throws Exception {
+        // Tiny: 3 logs of at most 4 batches each, so both sides empty and replace files in every block.
+        AppendVsRaw.Block[][] blocks = AppendVsRaw.measure(10240, 3, 3, 20_000_000L, 10_000_000L, 3L * 4 * 10240);
+        assertThat(blocks).hasNumberOfRows(3);
+        for (AppendVsRaw.Block[] pair : blocks) {
+            assertThat(pair).hasSize(2);
+            for (AppendVsRaw.Block b : pair) {
+                assertThat(b.opsPerSecond()).isPositive();
+                assertThat(b.userNanos() + b.systemNanos()).isPositive();
+            }
+        }
+        try (Stream<Path> left = Files.list(root)) {
+            assertThat(left).isEmpty(); // both directories removed, every deletion done
+        }
+    }
 }

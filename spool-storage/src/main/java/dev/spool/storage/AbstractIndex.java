@@ -39,7 +39,7 @@ abstract class AbstractIndex implements AutoCloseable {
     private volatile ByteBuffer buf;
     private volatile int entries;
     private volatile boolean writable; // entries in a heap buffer; the file is opened only to write them
-    private boolean dirty; // entries changed since they were last written and forced
+    private volatile boolean dirty; // entries changed since they were last written and forced
     /**
      * False while a new index has written no file. Changes, like the renames and the deletion that read
      * it, under this object's monitor: a flush outside the log's lock then never creates a file for an
@@ -229,30 +229,43 @@ abstract class AbstractIndex implements AutoCloseable {
 
     /** Writes the entries to the file and forces it to disk (a sealed index is already on disk). */
     void flush() throws IOException {
-        if (writable() && dirty) {
-            if (writeFirstFile()) {
-                return;
-            }
-            // Opened for the write only: an index holds no file descriptor between flushes, so each
-            // partition costs one descriptor (its .log), as in Kafka, whose indexes are maps.
-            Path target = file;
-            try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
-                ByteBuffer view = buf.duplicate().position(0).limit(entries * entrySize);
-                long at = 0;
-                while (view.hasRemaining()) {
-                    at += ch.write(view, at);
-                }
-                ch.force(false);
-            } catch (NoSuchFileException e) {
-                // A flush outside the log's lock can race with the segment's removal (retention, the
-                // cleaner's swap): renamed or deleted meanwhile, there is nothing left to make durable.
-                if (writable && target.equals(file)) {
-                    throw e;
-                }
-                return;
-            }
-            dirty = false;
+        if (!writable() || !dirty) {
+            return;
         }
+        // Cleared before the entries are read: an entry the log appends meanwhile (under its lock, while a
+        // flush runs outside it) sets it again, so the next flush (or the seal) writes that entry too.
+        dirty = false;
+        boolean written = false;
+        try {
+            written = writeFirstFile() || writeEntries();
+        } finally {
+            if (!written) {
+                dirty = true;
+            }
+        }
+    }
+
+    /** Writes the entries over the start of the existing file and forces it; false if it was removed meanwhile. */
+    private boolean writeEntries() throws IOException {
+        // Opened for the write only: an index holds no file descriptor between flushes, so each
+        // partition costs one descriptor (its .log), as in Kafka, whose indexes are maps.
+        Path target = file;
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
+            ByteBuffer view = buf.duplicate().position(0).limit(entries * entrySize);
+            long at = 0;
+            while (view.hasRemaining()) {
+                at += ch.write(view, at);
+            }
+            ch.force(false);
+        } catch (NoSuchFileException e) {
+            // A flush outside the log's lock can race with the segment's removal (retention, the
+            // cleaner's swap): renamed or deleted meanwhile, there is nothing left to make durable.
+            if (writable && target.equals(file)) {
+                throw e;
+            }
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -281,7 +294,6 @@ abstract class AbstractIndex implements AutoCloseable {
             ch.force(false);
         }
         onDisk = true;
-        dirty = false;
         return true;
     }
 

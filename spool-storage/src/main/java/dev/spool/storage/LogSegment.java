@@ -135,9 +135,9 @@ final class LogSegment implements AutoCloseable {
     }
 
     /**
-     * Opens a new, empty {@code .log} file; a file left at that name (by an earlier incarnation of the
-     * segment) is deleted first, as before: readers that still hold it keep their channel. One open(2)
-     * when there is none, which is nearly always.
+     * Opens a new, empty {@code .log} file: one open(2) when nothing is at that name, which is nearly
+     * always; a file left there (by an earlier incarnation of the segment) is deleted and the open
+     * retried, so readers that still hold the old file keep their channel to it.
      */
     private static FileChannel createNew(LogEnv.FileChannelOpener channels, Path file) throws IOException {
         try {

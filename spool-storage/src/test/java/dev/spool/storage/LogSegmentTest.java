@@ -403,6 +403,20 @@ class LogSegmentTest {
     }
 
     @Test
+    void aNewSegmentReplacesAStaleLogFileAtItsNameAndIsEmpty() throws Exception {
+        Path stale = dir.resolve(LogFiles.fileName(BASE, LogSegment.LOG_SUFFIX));
+        Files.write(stale, new byte[1000]);
+        try (java.nio.channels.FileChannel oldReader = java.nio.channels.FileChannel.open(stale)) {
+            LogSegment s = create(LogConfig.defaults());
+            assertThat(s.size()).isZero();
+            assertThat(Files.size(stale)).isZero();
+            appendBatches(s, 1, T0);
+            assertThat(s.readNextOffset()).isEqualTo(BASE + 3);
+            assertThat(oldReader.size()).isEqualTo(1000); // the replaced file, still readable by its holder
+        }
+    }
+
+    @Test
     void onBecomeInactiveTrimsIndexFilesAndIndexesTheMaxTimestamp() throws Exception {
         LogSegment s = create(config(LogConfig.INDEX_INTERVAL_BYTES, 1 << 20));
         appendBatches(s, 4, T0);
