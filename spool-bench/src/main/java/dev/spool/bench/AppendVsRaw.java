@@ -15,8 +15,9 @@ import java.util.function.ToDoubleFunction;
  * parameters, same code, each with its own directory, disk budget and background deleter) run on one
  * thread of one JVM in alternating blocks of a few seconds, in the order A B B A A B ..., after a
  * warm-up of both; each block starts once both sides' background deletions are done, and each side has
- * half the usual disk budget, so that together they keep as many dirty pages as one JMH fork. Each adjacent pair of blocks gives a ratio (append ops/s over raw ops/s); the result
- * is the median of those ratios, with their quartiles and each side's median MB/s.
+ * half the usual disk budget, so that together they keep as many dirty pages as one JMH fork. Each
+ * adjacent pair of blocks gives a ratio (append ops/s over raw ops/s); the result is the median of those
+ * ratios with their quartiles, and each side's median MB/s and user and system time per operation.
  *
  * <p>Why beside the JMH pair: on this kind of machine the kernel's share of a write (the page-cache
  * copy, ~85 % of it) drifts by ±10 % over tens of seconds, so two JMH forks a minute apart disagree by
