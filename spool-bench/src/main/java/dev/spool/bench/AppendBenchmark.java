@@ -67,6 +67,16 @@ public class AppendBenchmark {
     private int next;
     private ScheduledExecutorService deleter;
 
+    /** A trial driven by hand, outside JMH ({@link AppendCpuSplit}, {@link AppendVsRaw}): parameters set, set up. */
+    static AppendBenchmark setUpFor(int batchBytes, int partitions, long budgetBytes) throws IOException {
+        AppendBenchmark bench = new AppendBenchmark();
+        bench.batchBytes = batchBytes;
+        bench.partitions = partitions;
+        bench.budgetBytes = budgetBytes;
+        bench.setUp();
+        return bench;
+    }
+
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         dir = BenchDirs.create("spool-append-");

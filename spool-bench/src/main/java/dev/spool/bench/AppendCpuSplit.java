@@ -48,18 +48,12 @@ public final class AppendCpuSplit {
     }
 
     private static void appendRound(int batchBytes, int partitions, long measureNanos, int round) throws IOException {
-        AppendBenchmark append = new AppendBenchmark();
-        append.batchBytes = batchBytes;
-        append.partitions = partitions;
-        append.setUp();
+        AppendBenchmark append = AppendBenchmark.setUpFor(batchBytes, partitions, BenchDirs.WRITE_BUDGET_BYTES);
         measureAndReport("append", round, append::append, measureNanos, append::tearDown);
     }
 
     private static void rawRound(int batchBytes, int partitions, long measureNanos, int round) throws IOException {
-        RawWriteBenchmark raw = new RawWriteBenchmark();
-        raw.batchBytes = batchBytes;
-        raw.partitions = partitions;
-        raw.setUp();
+        RawWriteBenchmark raw = RawWriteBenchmark.setUpFor(batchBytes, partitions, BenchDirs.WRITE_BUDGET_BYTES);
         measureAndReport("raw", round, raw::write, measureNanos, raw::tearDown);
     }
 

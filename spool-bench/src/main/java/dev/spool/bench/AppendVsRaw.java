@@ -65,17 +65,9 @@ public final class AppendVsRaw {
     static Block[][] measure(
             int batchBytes, int partitions, int pairs, long blockNanos, long warmUpNanos, long budgetPerSide)
             throws IOException {
-        AppendBenchmark append = new AppendBenchmark();
-        append.batchBytes = batchBytes;
-        append.partitions = partitions;
-        append.budgetBytes = budgetPerSide;
-        RawWriteBenchmark raw = new RawWriteBenchmark();
-        raw.batchBytes = batchBytes;
-        raw.partitions = partitions;
-        raw.budgetBytes = budgetPerSide;
-        append.setUp();
+        AppendBenchmark append = AppendBenchmark.setUpFor(batchBytes, partitions, budgetPerSide);
         try {
-            raw.setUp();
+            RawWriteBenchmark raw = RawWriteBenchmark.setUpFor(batchBytes, partitions, budgetPerSide);
             try {
                 Drain both = () -> {
                     append.awaitDeletions();

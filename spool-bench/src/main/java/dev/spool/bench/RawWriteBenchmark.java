@@ -56,6 +56,16 @@ public class RawWriteBenchmark {
     private long replaced;
     private ScheduledExecutorService deleter;
 
+    /** A trial driven by hand, outside JMH ({@link AppendCpuSplit}, {@link AppendVsRaw}): parameters set, set up. */
+    static RawWriteBenchmark setUpFor(int batchBytes, int partitions, long budgetBytes) throws IOException {
+        RawWriteBenchmark bench = new RawWriteBenchmark();
+        bench.batchBytes = batchBytes;
+        bench.partitions = partitions;
+        bench.budgetBytes = budgetBytes;
+        bench.setUp();
+        return bench;
+    }
+
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         dir = BenchDirs.create("spool-rawwrite-");

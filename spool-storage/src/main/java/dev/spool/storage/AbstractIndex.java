@@ -98,11 +98,10 @@ abstract class AbstractIndex implements AutoCloseable {
                     break;
                 }
             }
-            if (ch.size() < max) {
-                ch.truncate(max); // no-op for a larger file
-                ch.write(ByteBuffer.allocate(1), max - 1); // extend: the file is preallocated (sparse)
-            } else if (ch.size() > max) {
+            if (ch.size() > max) {
                 ch.truncate(max);
+            } else {
+                preallocate(ch, max);
             }
             buf = heap;
             writable = true;
@@ -251,11 +250,7 @@ abstract class AbstractIndex implements AutoCloseable {
         // partition costs one descriptor (its .log), as in Kafka, whose indexes are maps.
         Path target = file;
         try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
-            ByteBuffer view = buf.duplicate().position(0).limit(entries * entrySize);
-            long at = 0;
-            while (view.hasRemaining()) {
-                at += ch.write(view, at);
-            }
+            writeEntriesAtStart(ch);
             ch.force(false);
         } catch (NoSuchFileException e) {
             // A flush outside the log's lock can race with the segment's removal (retention, the
@@ -282,19 +277,28 @@ abstract class AbstractIndex implements AutoCloseable {
         }
         try (FileChannel ch = FileChannel.open(
                 file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer view = buf.duplicate().position(0).limit(entries * entrySize);
-            long at = 0;
-            while (view.hasRemaining()) {
-                at += ch.write(view, at);
-            }
-            long max = (long) maxEntries * entrySize;
-            if (max > at) {
-                ch.write(ByteBuffer.allocate(1), max - 1); // preallocated (sparse), as an active index is
-            }
+            writeEntriesAtStart(ch);
+            preallocate(ch, (long) maxEntries * entrySize); // as an active index's file is
             ch.force(false);
         }
         onDisk = true;
         return true;
+    }
+
+    /** Writes the entries (as many as counted now) from the start of {@code ch}. */
+    private void writeEntriesAtStart(FileChannel ch) throws IOException {
+        ByteBuffer view = buf.duplicate().position(0).limit(entries * entrySize);
+        long at = 0;
+        while (view.hasRemaining()) {
+            at += ch.write(view, at);
+        }
+    }
+
+    /** Extends a shorter file to {@code max} bytes (sparse); FileChannel.truncate only shrinks. */
+    private static void preallocate(FileChannel ch, long max) throws IOException {
+        if (ch.size() < max) {
+            ch.write(ByteBuffer.allocate(1), max - 1);
+        }
     }
 
     /** Writes the entries, shrinks the file to them and seals the index; done when the segment rolls. */
